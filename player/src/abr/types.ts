@@ -47,6 +47,16 @@ export interface PlaybackState {
   playbackRate?: number;
   /** Highest rung allowed (e.g. capped to player size); undefined = no cap. */
   maxRungIndex?: number;
+  /** Duration of the next segment, s (default: the last downloaded one's). */
+  segmentDurationSec?: number;
+  /** The engine's buffer goal (it stops fetching above it), s. */
+  maxBufferSec?: number;
+  /**
+   * Segments still to fetch, including the one being chosen (VoD: known from
+   * the playlist; undefined for live or when unknown). Near the end there is
+   * no point keeping a buffer, so the rule may spend it.
+   */
+  segmentsLeft?: number;
 }
 
 export interface AbrDecision {
@@ -77,4 +87,8 @@ export interface AbrRule {
   pin(rungIndex: number | null): void;
   /** Current throughput estimate, bits/s (0 when nothing is known yet). */
   estimateBps(): number;
+  /** What to keep for the next session (see estimate-storage.ts); null when nothing is known. */
+  exportEstimate?(): { estimateBps: number; latencyMs: number } | null;
+  /** Forget in-flight progress (the download was cancelled for another reason, e.g. a seek). */
+  cancelInFlight?(): void;
 }

@@ -1,0 +1,45 @@
+/**
+ * What an ABR algorithm sees in the lab: after every chunk, what Pensieve's
+ * agents see (fixed_env's return values), and it answers with the rung of the
+ * next chunk. Baselines may read everything Pensieve's own code reads (e.g.
+ * RobustMPC reads future chunk sizes); the `ours` adapter reads only what a
+ * player knows.
+ */
+
+import type { Video } from '../pensieve-env.ts';
+
+export interface Observation {
+  /** Rung of the chunk just downloaded. */
+  rung: number;
+  delayMs: number;
+  sleepMs: number;
+  /** Buffer after the chunk, s. */
+  bufferSec: number;
+  rebufferSec: number;
+  chunkBytes: number;
+  /** Chunks downloaded in this session (1..totalChunks). */
+  chunkCounter: number;
+  chunksRemaining: number;
+  endOfVideo: boolean;
+  /** Session clock (sum of delays and sleeps), ms. */
+  clockMs: number;
+  /** Link RTT of the simulator, ms (what a player measures as time to first byte). */
+  rttMs: number;
+}
+
+export interface LabAlgorithm {
+  readonly name: string;
+  /** A new session (trace) starts; the first chunk is fetched at video.startRung. */
+  startSession(video: Video): void;
+  /** After each chunk (also the last one, whose answer is unused, as in Pensieve's loops). */
+  next(obs: Observation): number;
+}
+
+/** Highest rung whose declared bitrate (bits/s) is at most `bps`; 0 if none. */
+export function highestRungWithin(bitratesKbps: readonly number[], bps: number): number {
+  let q = 0;
+  for (let i = 0; i < bitratesKbps.length; i++) {
+    if ((bitratesKbps[i] as number) * 1000 <= bps) q = i;
+  }
+  return q;
+}

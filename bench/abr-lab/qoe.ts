@@ -1,0 +1,73 @@
+/**
+ * QoE as in Pensieve's papers and `test/plot_results.py`: per chunk,
+ * q(R) − μ·rebuffer − |q(R_n) − q(R_{n−1})|, summed over chunks 2..N and
+ * divided by N−1 (the first chunk, fetched at a fixed rung with an empty
+ * buffer, is left out; its rung still counts as the previous one of chunk 2).
+ *   lin: q = Mb/s, μ = 4.3;  log: q = ln(R / R_min), μ = 2.66;
+ *   hd:  q = 1,2,3,12,15,20 for Pensieve's ladder, μ = 8.
+ * For another ladder, hd interpolates that table over the bitrate.
+ */
+
+export const PENSIEVE_LADDER_KBPS = [300, 750, 1200, 1850, 2850, 4300];
+export const HD_REWARD = [1, 2, 3, 12, 15, 20];
+
+export interface ChunkLog {
+  rung: number;
+  bitrateKbps: number;
+  rebufferSec: number;
+}
+
+export interface QoeSummary {
+  qoe_lin: number;
+  qoe_log: number;
+  qoe_hd: number;
+  /** Mean bitrate of the scored chunks, kb/s. */
+  bitrate_kbps: number;
+  /** Total stall over the scored chunks, s. */
+  rebuffer_s: number;
+  /** Rung changes over the scored chunks. */
+  switches: number;
+  chunks: number;
+}
+
+/** hd utility of a bitrate: Pensieve's table, piecewise linear in between, clamped. */
+export function hdUtility(kbps: number): number {
+  const x = PENSIEVE_LADDER_KBPS;
+  if (kbps <= (x[0] as number)) return (HD_REWARD[0] as number) * (kbps / (x[0] as number));
+  for (let i = 1; i < x.length; i++) {
+    const x1 = x[i] as number;
+    if (kbps <= x1) {
+      const x0 = x[i - 1] as number;
+      const y0 = HD_REWARD[i - 1] as number;
+      const y1 = HD_REWARD[i] as number;
+      return y0 + ((y1 - y0) * (kbps - x0)) / (x1 - x0);
+    }
+  }
+  return HD_REWARD[HD_REWARD.length - 1] as number;
+}
+
+export function summarizeQoe(chunks: readonly ChunkLog[], ladderKbps: readonly number[], skipFirst = 1): QoeSummary {
+  const rMin = ladderKbps[0] as number;
+  const lin = (k: number) => k / 1000;
+  const log = (k: number) => Math.log(k / rMin);
+  let sLin = 0;
+  let sLog = 0;
+  let sHd = 0;
+  let bitrate = 0;
+  let rebuf = 0;
+  let switches = 0;
+  let n = 0;
+  for (let i = skipFirst; i < chunks.length; i++) {
+    const c = chunks[i] as ChunkLog;
+    const p = chunks[i - 1] as ChunkLog;
+    sLin += lin(c.bitrateKbps) - 4.3 * c.rebufferSec - Math.abs(lin(c.bitrateKbps) - lin(p.bitrateKbps));
+    sLog += log(c.bitrateKbps) - 2.66 * c.rebufferSec - Math.abs(log(c.bitrateKbps) - log(p.bitrateKbps));
+    sHd += hdUtility(c.bitrateKbps) - 8 * c.rebufferSec - Math.abs(hdUtility(c.bitrateKbps) - hdUtility(p.bitrateKbps));
+    bitrate += c.bitrateKbps;
+    rebuf += c.rebufferSec;
+    if (c.rung !== p.rung) switches++;
+    n++;
+  }
+  const d = Math.max(1, n);
+  return { qoe_lin: sLin / d, qoe_log: sLog / d, qoe_hd: sHd / d, bitrate_kbps: bitrate / d, rebuffer_s: rebuf, switches, chunks: n };
+}

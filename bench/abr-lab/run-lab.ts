@@ -1,0 +1,112 @@
+/**
+ * Runs algorithms over trace sets in the Pensieve simulator and aggregates
+ * the QoE figures. One algorithm instance per trace set, sessions in trace
+ * order (as Pensieve's test scripts run one process per scheme over the set).
+ */
+
+import { PensieveEnv, type Trace, type Video } from './pensieve-env.ts';
+import { summarizeQoe, type ChunkLog, type QoeSummary } from './qoe.ts';
+import type { LabAlgorithm } from './algorithms/lab-algorithm.ts';
+
+export interface ChunkRecord extends ChunkLog {
+  index: number;
+  delayMs: number;
+  sleepMs: number;
+  bufferSec: number;
+  bytes: number;
+  /** Session clock when the request went out / the chunk arrived, s. */
+  startSec: number;
+  endSec: number;
+  /** Trace time when the download started / ended, s (the RTT does not advance the trace). */
+  traceStartSec: number;
+  traceEndSec: number;
+}
+
+export interface SessionResult {
+  trace: string;
+  algo: string;
+  chunks: ChunkRecord[];
+  summary: QoeSummary;
+}
+
+export function runSession(trace: Trace, video: Video, algo: LabAlgorithm): SessionResult {
+  const env = new PensieveEnv(trace, video);
+  algo.startSession(video);
+  const chunks: ChunkRecord[] = [];
+  let rung = video.startRung;
+  let clockMs = 0;
+  for (let i = 0; i < video.totalChunks; i++) {
+    const traceStartSec = env.traceTimeSec();
+    const r = env.getVideoChunk(rung);
+    const startSec = clockMs / 1000;
+    clockMs += r.delayMs;
+    const endSec = clockMs / 1000;
+    clockMs += r.sleepTakenMs;
+    chunks.push({
+      index: i,
+      rung,
+      bitrateKbps: video.bitratesKbps[rung] as number,
+      rebufferSec: r.rebufferSec,
+      delayMs: r.delayMs,
+      sleepMs: r.sleepTakenMs,
+      bufferSec: r.bufferSec,
+      bytes: r.chunkBytes,
+      startSec,
+      endSec,
+      traceStartSec,
+      traceEndSec: env.traceTimeSec(),
+    });
+    const next = algo.next({
+      rung,
+      delayMs: r.delayMs,
+      sleepMs: r.sleepTakenMs,
+      bufferSec: r.bufferSec,
+      rebufferSec: r.rebufferSec,
+      chunkBytes: r.chunkBytes,
+      chunkCounter: r.chunkCounter,
+      chunksRemaining: r.chunksRemaining,
+      endOfVideo: r.endOfVideo,
+      clockMs,
+      rttMs: 80,
+    });
+    if (r.endOfVideo) break;
+    if (!Number.isInteger(next) || next < 0 || next >= video.bitratesKbps.length) {
+      throw new Error(`${algo.name} chose rung ${next} on ${trace.name} chunk ${i + 1}`);
+    }
+    rung = next;
+  }
+  return { trace: trace.name, algo: algo.name, chunks, summary: summarizeQoe(chunks, video.bitratesKbps) };
+}
+
+export interface SetAggregate {
+  qoe_lin: number;
+  qoe_log: number;
+  qoe_hd: number;
+  bitrate_kbps: number;
+  /** Mean per trace, s. */
+  rebuffer_s: number;
+  /** Mean per trace. */
+  switches: number;
+  /** Sum over traces, s. */
+  rebuffer_total_s: number;
+  traces: number;
+}
+
+export function aggregate(results: readonly SessionResult[]): SetAggregate {
+  const n = Math.max(1, results.length);
+  const mean = (f: (s: QoeSummary) => number) => results.reduce((a, r) => a + f(r.summary), 0) / n;
+  return {
+    qoe_lin: mean((s) => s.qoe_lin),
+    qoe_log: mean((s) => s.qoe_log),
+    qoe_hd: mean((s) => s.qoe_hd),
+    bitrate_kbps: mean((s) => s.bitrate_kbps),
+    rebuffer_s: mean((s) => s.rebuffer_s),
+    switches: mean((s) => s.switches),
+    rebuffer_total_s: results.reduce((a, r) => a + r.summary.rebuffer_s, 0),
+    traces: results.length,
+  };
+}
+
+export function runSet(traces: readonly Trace[], video: Video, algo: LabAlgorithm): SessionResult[] {
+  return traces.map((t) => runSession(t, video, algo));
+}

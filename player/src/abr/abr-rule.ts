@@ -1,0 +1,248 @@
+/**
+ * Our ABR rule: the one module the hls.js adapter, the shaka adapter and the
+ * ABR lab all drive.
+ *
+ * - Estimate: ThroughputEstimator (TTFB apart, size-weighted samples, fast and
+ *   slow EWMA, in-flight drop detection).
+ * - Next rung: a lookahead over the buffer (MPC) with a robust throughput
+ *   prediction (harmonic mean discounted by recent over-prediction). The plan
+ *   trades bitrate, stall risk and switches with the same QoE the lab scores;
+ *   the stall penalty is scaled to the ladder (top rung's utility per second of
+ *   stall), so it means the same on a 4.3 Mb/s and a 20 Mb/s ladder.
+ * - Drops are seen within a segment: a slow download in flight caps the
+ *   prediction (hls.js #4291) and can be abandoned (abandonment.ts); after
+ *   an abandon the next choice is capped to the rung we abandoned for (#6079).
+ * - Climbs are prompt: the discount only counts over-prediction, so a
+ *   recovering link is believed after one or two segments (#7948).
+ * - Start: from the seed estimate (last session / manifest) rather than
+ *   always the lowest rung (#2361).
+ * - Pin: a manual rung is honoured as is and never abandoned; pin(null) hands
+ *   back to adaptation at the next segment.
+ */
+
+import type { AbandonDecision, AbrDecision, AbrRule, DownloadSample, InFlightProgress, PlaybackState, Rung } from './types.ts';
+import { ThroughputEstimator, type ThroughputEstimatorConfig } from './throughput-estimator.ts';
+import { DEFAULT_PREDICTOR_CONFIG, basePrediction, robustPrediction, throughputScenarios, type PredictorConfig } from './throughput-predictor.ts';
+import { horizonFor, planNextRung } from './lookahead-planner.ts';
+import { decideAbandon } from './abandonment.ts';
+import { pickStartRung } from './start-rung.ts';
+
+export interface AbrConfig {
+  estimator: Partial<ThroughputEstimatorConfig>;
+  predictor: PredictorConfig;
+  /** Segments looked ahead by the planner (reduced for long ladders). */
+  horizon: number;
+  /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
+  utility: 'linear' | 'log';
+  /** Stall penalty per second, in units of the top rung's utility. */
+  rebufferWeight: number;
+  /** Penalty per unit of utility change between consecutive segments. */
+  switchPenalty: number;
+  /** Planner's value of buffer left at the end of the horizon, per second, in top-rung utility. */
+  terminalBufferWeight: number;
+  /** Buffer beyond this earns no terminal value, s. */
+  terminalBufferCapSec: number;
+  /** Buffer the planner keeps in reserve (treated as not there), s. */
+  bufferReserveSec: number;
+  /** Buffer goal used when the player does not say, s. */
+  maxBufferSec: number;
+  /** Segment duration used before any download, s. */
+  defaultSegmentDurationSec: number;
+  /** Start rung: fraction of the quick estimate it may use. */
+  startSafety: number;
+  /** Start rung: longest acceptable first-segment time, s. */
+  maxStartupSec: number;
+  /** Abandonment: no decision before this much time in a download, ms. */
+  abandonMinElapsedMs: number;
+  /** Abandonment: buffer kept in hand when judging whether a rung fits, s. */
+  abandonSafetySec: number;
+}
+
+export const DEFAULT_ABR_CONFIG: AbrConfig = {
+  estimator: {},
+  predictor: DEFAULT_PREDICTOR_CONFIG,
+  horizon: 5,
+  utility: 'linear',
+  rebufferWeight: 1,
+  switchPenalty: 1,
+  terminalBufferWeight: 0,
+  terminalBufferCapSec: 20,
+  bufferReserveSec: 0,
+  maxBufferSec: 60,
+  defaultSegmentDurationSec: 4,
+  startSafety: 0.7,
+  maxStartupSec: 3,
+  abandonMinElapsedMs: 300,
+  abandonSafetySec: 0.5,
+};
+
+export class LookaheadAbr implements AbrRule {
+  readonly config: AbrConfig;
+  readonly estimator: ThroughputEstimator;
+  private rungs: Rung[] = [];
+  private bitrates: number[] = [];
+  private sizeBitrates: number[] = [];
+  private utility: number[] = [];
+  private pinned: number | null = null;
+  private lastRung = -1;
+  private segmentDurationSec: number;
+  /** After an abandon: the next choice may not go above this rung. */
+  private abandonCap: number | null = null;
+  private seeded = false;
+
+  constructor(config: Partial<AbrConfig> = {}) {
+    this.config = {
+      ...DEFAULT_ABR_CONFIG,
+      ...config,
+      predictor: { ...DEFAULT_PREDICTOR_CONFIG, ...(config.predictor ?? {}) },
+    };
+    this.estimator = new ThroughputEstimator(this.config.estimator);
+    this.estimator.setPredictor((est) => basePrediction(est, this.config.predictor));
+    this.segmentDurationSec = this.config.defaultSegmentDurationSec;
+  }
+
+  setRungs(rungs: readonly Rung[]): void {
+    this.rungs = rungs.map((r) => ({ ...r }));
+    this.bitrates = this.rungs.map((r) => r.bandwidthBps);
+    // Sizes follow the average bitrate when the manifest declares it.
+    this.sizeBitrates = this.rungs.map((r) => r.averageBandwidthBps ?? r.bandwidthBps);
+    const low = Math.max(1, this.bitrates[0] ?? 1);
+    this.utility = this.bitrates.map((b) => (this.config.utility === 'log' ? Math.log(Math.max(b, low) / low) : b / 1e6));
+    if (this.lastRung >= this.rungs.length) this.lastRung = this.rungs.length - 1;
+    if (this.pinned !== null && this.pinned >= this.rungs.length) this.pinned = this.rungs.length - 1;
+  }
+
+  recordDownload(sample: DownloadSample): void {
+    this.estimator.addSample({ bytes: sample.bytes, totalMs: sample.totalMs, ttfbMs: sample.ttfbMs });
+    if (sample.segmentDurationSec > 0) this.segmentDurationSec = sample.segmentDurationSec;
+    this.lastRung = sample.rungIndex;
+    this.abandonCap = null;
+  }
+
+  chooseStartRung(hint?: { estimateBps?: number }): AbrDecision {
+    if (hint?.estimateBps && hint.estimateBps > 0) {
+      this.estimator.seed(hint.estimateBps);
+      this.seeded = true;
+    }
+    if (this.pinned !== null) return this.pinnedDecision();
+    const estimateBps = this.estimator.estimateBps();
+    const rungIndex = pickStartRung({
+      bitratesBps: this.bitrates,
+      estimateBps,
+      safety: this.config.startSafety,
+      segmentDurationSec: this.segmentDurationSec,
+      latencySec: this.estimator.latencyMs() / 1000,
+      maxStartupSec: this.config.maxStartupSec,
+      maxRung: this.bitrates.length - 1,
+    });
+    return { rungIndex, estimateBps, reason: 'startup' };
+  }
+
+  chooseNext(state: PlaybackState): AbrDecision {
+    if (this.bitrates.length === 0) return { rungIndex: 0, estimateBps: this.estimateBps(), reason: 'no-rungs' };
+    if (this.pinned !== null) return this.pinnedDecision();
+    if (!this.estimator.hasSamples()) {
+      const d = this.chooseStartRung();
+      return { ...d, rungIndex: Math.min(d.rungIndex, this.maxRung(state)) };
+    }
+    const segDur = state.segmentDurationSec && state.segmentDurationSec > 0 ? state.segmentDurationSec : this.segmentDurationSec;
+    const rate = state.playbackRate && state.playbackRate > 0 ? state.playbackRate : 1;
+    const maxRung = this.maxRung(state);
+    const throughputBps = robustPrediction(this.estimator, this.config.predictor, state.bufferSec / rate);
+    const scenarios = this.config.predictor.mode === 'scenarios' ? throughputScenarios(this.estimator, this.config.predictor) : undefined;
+    const top = this.utility[this.utility.length - 1] ?? 1;
+    let horizon = horizonFor(maxRung + 1, this.config.horizon);
+    // Buffer left when the video ends is worth nothing: plan to the end, no terminal value.
+    const left = state.segmentsLeft;
+    const reachesEnd = left !== undefined && left > 0 && left <= horizon;
+    if (reachesEnd) horizon = left;
+    const plan = planNextRung({
+      bitratesBps: this.bitrates,
+      segmentBits: this.sizeBitrates.map((b) => b * segDur),
+      segmentDurationSec: segDur / rate,
+      bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),
+      maxBufferSec: (state.maxBufferSec ?? this.config.maxBufferSec) / rate,
+      throughputBps,
+      throughputScenarios: scenarios,
+      latencySec: this.estimator.latencyMs() / 1000,
+      lastRung: this.lastRung,
+      horizon,
+      maxRung,
+      utility: this.utility,
+      rebufferPenalty: this.config.rebufferWeight * top,
+      switchPenalty: this.config.switchPenalty,
+      terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
+      terminalBufferCapSec: this.config.terminalBufferCapSec,
+    });
+    const rungIndex = plan.rung;
+    let reason = 'hold';
+    if (this.lastRung >= 0 && rungIndex < this.lastRung) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop';
+    else if (this.lastRung >= 0 && rungIndex > this.lastRung) reason = 'climb';
+    return { rungIndex, estimateBps: throughputBps, reason };
+  }
+
+  checkAbandon(progress: InFlightProgress, state: PlaybackState): AbandonDecision {
+    const estimateBefore = this.estimator.estimateBps();
+    this.estimator.observeProgress(progress.bytesLoaded, progress.elapsedMs, progress.ttfbMs);
+    if (this.pinned !== null) return { abandon: false, reason: 'pinned' };
+    const segDur = progress.segmentDurationSec > 0 ? progress.segmentDurationSec : this.segmentDurationSec;
+    const segmentBits = this.sizeBitrates.map((b) => b * segDur);
+    const bytesTotal = progress.bytesTotal ?? (segmentBits[progress.rungIndex] ?? 0) / 8;
+    const d = decideAbandon({
+      rungIndex: progress.rungIndex,
+      bytesLoaded: progress.bytesLoaded,
+      bytesTotal,
+      elapsedMs: progress.elapsedMs,
+      ttfbMs: progress.ttfbMs ?? this.estimator.latencyMs(),
+      bufferSec: state.bufferSec,
+      segmentBits,
+      estimateBps: estimateBefore,
+      latencySec: this.estimator.latencyMs() / 1000,
+      minElapsedMs: this.config.abandonMinElapsedMs,
+      safetySec: this.config.abandonSafetySec,
+      playbackRate: state.playbackRate,
+    });
+    if (d.abandon && d.switchTo !== undefined) {
+      this.abandonCap = d.switchTo;
+      return { abandon: true, switchTo: d.switchTo, reason: d.reason };
+    }
+    return { abandon: false, reason: d.reason };
+  }
+
+  pin(rungIndex: number | null): void {
+    if (rungIndex === null) {
+      this.pinned = null;
+      return;
+    }
+    const max = Math.max(0, this.bitrates.length - 1);
+    this.pinned = Math.max(0, Math.min(Math.trunc(rungIndex), max));
+  }
+
+  pinnedRung(): number | null {
+    return this.pinned;
+  }
+
+  estimateBps(): number {
+    return this.estimator.hasSamples() || this.seeded ? this.estimator.estimateBps() : 0;
+  }
+
+  exportEstimate(): { estimateBps: number; latencyMs: number } | null {
+    if (!this.estimator.hasSamples()) return null;
+    return { estimateBps: this.estimator.ewmaEstimate(), latencyMs: this.estimator.latencyMs() };
+  }
+
+  cancelInFlight(): void {
+    this.estimator.clearProgress();
+  }
+
+  private maxRung(state: PlaybackState): number {
+    let m = this.bitrates.length - 1;
+    if (state.maxRungIndex !== undefined && state.maxRungIndex >= 0) m = Math.min(m, state.maxRungIndex);
+    if (this.abandonCap !== null) m = Math.min(m, this.abandonCap);
+    return Math.max(0, m);
+  }
+
+  private pinnedDecision(): AbrDecision {
+    return { rungIndex: this.pinned ?? 0, estimateBps: this.estimateBps(), reason: 'pinned' };
+  }
+}

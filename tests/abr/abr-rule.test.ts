@@ -1,0 +1,242 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createAbr,
+  decideAbandon,
+  planNextRung,
+  restoreEstimate,
+  serializeEstimate,
+} from '../../player/src/abr/index.ts';
+import { LADDER_KBPS, RUNGS, SEG, download, play } from './abr-helpers.ts';
+
+const kbps = (k: number) => k * 1000;
+
+describe('startup pick', () => {
+  it('starts from the hint rather than the lowest rung', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    const d = abr.chooseStartRung({ estimateBps: kbps(5000) });
+    expect(d.reason).toBe('startup');
+    // 0.7 × 5 Mb/s = 3.5 Mb/s: 2850 fits, 4300 does not.
+    expect(d.rungIndex).toBe(4);
+  });
+
+  it('stays low on a slow hint and uses a moderate default without one', () => {
+    const slow = createAbr();
+    slow.setRungs(RUNGS);
+    expect(slow.chooseStartRung({ estimateBps: kbps(400) }).rungIndex).toBe(0);
+    const none = createAbr({ estimator: { defaultEstimateBps: kbps(1000) } });
+    none.setRungs(RUNGS);
+    const d = none.chooseStartRung();
+    expect(d.rungIndex).toBe(0); // 700 kb/s budget < 750
+    expect(none.estimateBps()).toBe(0); // nothing measured or seeded yet
+  });
+
+  it('uses the last session estimate restored from storage', () => {
+    const saved = serializeEstimate({ estimateBps: kbps(3000), latencyMs: 50 }, 1_000_000);
+    const restored = restoreEstimate(saved, 1_000_000 + 3600_000);
+    expect(restored?.estimateBps).toBe(kbps(3000));
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    expect(abr.chooseStartRung({ estimateBps: restored?.estimateBps }).rungIndex).toBe(3);
+  });
+
+  it('respects the rung cap (player size) on the first decision', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    abr.chooseStartRung({ estimateBps: kbps(20000) });
+    expect(abr.chooseNext({ bufferSec: 0, nowMs: 0, maxRungIndex: 2 }).rungIndex).toBe(2);
+  });
+});
+
+describe('estimate storage', () => {
+  it('round-trips and rejects expired, corrupted or absurd values', () => {
+    const s = serializeEstimate({ estimateBps: 2_500_000, latencyMs: 42 }, 5000);
+    expect(restoreEstimate(s, 6000)).toEqual({ estimateBps: 2_500_000, latencyMs: 42, savedAtMs: 5000 });
+    expect(restoreEstimate(s, 5000 + 48 * 3600_000)).toBeNull();
+    expect(restoreEstimate(s, 4000)).toBeNull(); // saved in the future
+    expect(restoreEstimate('{not json', 6000)).toBeNull();
+    expect(restoreEstimate(JSON.stringify({ v: 1, bps: -5, at: 5000 }), 6000)).toBeNull();
+    expect(restoreEstimate(null, 6000)).toBeNull();
+    expect(serializeEstimate({ estimateBps: Number.NaN }, 0)).toBeNull();
+  });
+
+  it('exports what was measured', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    expect(abr.exportEstimate()).toBeNull();
+    abr.recordDownload(download(2, kbps(3000), 0, 60));
+    const e = abr.exportEstimate();
+    expect(e?.estimateBps).toBeCloseTo(kbps(3000), -3);
+    expect(e?.latencyMs).toBeCloseTo(60, 6);
+  });
+});
+
+describe('drop', () => {
+  it('moves down on the first slow segment', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    const fast = Array(10).fill(kbps(8000));
+    const { rungs, buffers } = play(abr, [...fast, kbps(900)], 0, 1);
+    expect(rungs[9]).toBe(5); // settled at the top
+    const d = abr.chooseNext({ bufferSec: buffers[10] as number, nowMs: 0 });
+    expect(d.rungIndex).toBeLessThan(5);
+    expect(d.reason).toBe('drop');
+    // With ~26 s of buffer it may spend some of it, but not plan for a stall at 4.3 Mb/s.
+    expect(LADDER_KBPS[d.rungIndex]).toBeLessThanOrEqual(2850);
+  });
+
+  it('notices the drop during the slow download (before it finishes)', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    play(abr, Array(8).fill(kbps(8000)), 0, 1);
+    // Top rung in flight over 500 kb/s: 1.5 s in, only ~90 kB have arrived.
+    const progress = { rungIndex: 5, bytesLoaded: 90_000, bytesTotal: 2_150_000, elapsedMs: 1500, ttfbMs: 80, segmentDurationSec: SEG };
+    const a = abr.checkAbandon(progress, { bufferSec: 40, nowMs: 0 });
+    expect(a.abandon).toBe(false); // 40 s of buffer: the remaining ~33 s still fit
+    expect(abr.estimateBps()).toBeLessThan(kbps(600));
+    const d = abr.chooseNext({ bufferSec: 12, nowMs: 0 });
+    expect(d.rungIndex).toBeLessThanOrEqual(1);
+    expect(d.reason).toBe('drop-inflight');
+  });
+
+  it('scripted low link: never plans above what the link carries once the buffer is thin', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    const { rungs, buffers } = play(abr, Array(20).fill(kbps(1000)), 0, 1);
+    // Steady state at 1 Mb/s: at most what the link carries on average, never near a stall.
+    const last10 = rungs.slice(-10).map((r) => LADDER_KBPS[r] as number);
+    expect(last10.reduce((a, b) => a + b, 0) / 10).toBeLessThanOrEqual(1100);
+    expect(Math.max(...rungs.slice(-10))).toBeLessThanOrEqual(2);
+    expect(Math.min(...buffers.slice(1))).toBeGreaterThan(2);
+  });
+});
+
+describe('recovery', () => {
+  it('climbs back within a few segments after the link recovers', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    const link = [...Array(10).fill(kbps(800)), ...Array(6).fill(kbps(10000))];
+    const { rungs } = play(abr, link, 0, 1);
+    expect(Math.max(...rungs.slice(0, 10))).toBeLessThanOrEqual(2);
+    // Segments 10.. download at 10 Mb/s: climbing from the 2nd, at the top by the 5th.
+    expect(rungs[11]).toBeGreaterThan(rungs[9] as number);
+    expect(rungs[14]).toBe(5);
+    expect(rungs[15]).toBe(5);
+  });
+});
+
+describe('abandon', () => {
+  const setup = () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    play(abr, Array(6).fill(kbps(6000)), 0, 1);
+    return abr;
+  };
+
+  it('gives up a top-rung download that cannot arrive before the buffer runs dry', () => {
+    const abr = setup();
+    // 1 s in, 25 kB of 2.15 MB at ~220 kb/s; 4 s of buffer left.
+    const p = { rungIndex: 5, bytesLoaded: 25_000, bytesTotal: 2_150_000, elapsedMs: 1000, ttfbMs: 80, segmentDurationSec: SEG };
+    const a = abr.checkAbandon(p, { bufferSec: 4, nowMs: 0 });
+    expect(a.abandon).toBe(true);
+    expect(a.switchTo).toBe(0);
+    // The next choice honours the drop (hls.js #6079) instead of going back up.
+    const next = abr.chooseNext({ bufferSec: 3, nowMs: 0 });
+    expect(next.rungIndex).toBe(0);
+  });
+
+  it('keeps a download that will arrive in time, and never abandons the lowest rung', () => {
+    const abr = setup();
+    const onTime = { rungIndex: 5, bytesLoaded: 1_000_000, bytesTotal: 2_150_000, elapsedMs: 1500, ttfbMs: 80, segmentDurationSec: SEG };
+    expect(abr.checkAbandon(onTime, { bufferSec: 10, nowMs: 0 }).abandon).toBe(false);
+    const lowest = { rungIndex: 0, bytesLoaded: 1_000, bytesTotal: 150_000, elapsedMs: 3000, ttfbMs: 80, segmentDurationSec: SEG };
+    expect(abr.checkAbandon(lowest, { bufferSec: 1, nowMs: 0 }).abandon).toBe(false);
+  });
+
+  it('does not abandon when finishing is still faster than starting over', () => {
+    // 95 % loaded: the remainder is quicker than any fresh download.
+    const r = decideAbandon({
+      rungIndex: 5, bytesLoaded: 2_100_000, bytesTotal: 2_150_000, elapsedMs: 8000, ttfbMs: 80,
+      bufferSec: 0.5, segmentBits: LADDER_KBPS.map((k) => k * 1000 * SEG), estimateBps: kbps(2000),
+      latencySec: 0.08, minElapsedMs: 300, safetySec: 0.5,
+    });
+    expect(r.abandon).toBe(false);
+    expect(r.reason).toBe('finishing-is-faster');
+  });
+
+  it('picks the highest lower rung that still fits the buffer', () => {
+    const r = decideAbandon({
+      rungIndex: 5, bytesLoaded: 200_000, bytesTotal: 2_150_000, elapsedMs: 1080, ttfbMs: 80,
+      bufferSec: 6, segmentBits: LADDER_KBPS.map((k) => k * 1000 * SEG), estimateBps: kbps(4000),
+      latencySec: 0.08, minElapsedMs: 300, safetySec: 0.5,
+    });
+    // In flight: 1.6 Mb/s → 1850 kb/s × 4 s = 4.6 s fresh (fits in 5.5), 2850 does not.
+    expect(r.abandon).toBe(true);
+    expect(r.switchTo).toBe(3);
+  });
+});
+
+describe('manual pin', () => {
+  it('honours the pinned rung whatever the network, never abandons it, and resumes on Auto', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    play(abr, Array(6).fill(kbps(10000)), 0, 1);
+    abr.pin(1);
+    const d = abr.chooseNext({ bufferSec: 20, nowMs: 0 });
+    expect(d).toMatchObject({ rungIndex: 1, reason: 'pinned' });
+    expect(abr.chooseStartRung({ estimateBps: kbps(10000) }).rungIndex).toBe(1);
+    const p = { rungIndex: 1, bytesLoaded: 1000, bytesTotal: 375_000, elapsedMs: 5000, ttfbMs: 80, segmentDurationSec: SEG };
+    expect(abr.checkAbandon(p, { bufferSec: 0.5, nowMs: 0 }).abandon).toBe(false);
+    abr.recordDownload(download(1, kbps(10000), 1));
+    abr.pin(null);
+    expect(abr.chooseNext({ bufferSec: 20, nowMs: 0 }).rungIndex).toBe(5);
+  });
+
+  it('clamps out-of-range pins to the ladder', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    abr.pin(42);
+    expect(abr.chooseNext({ bufferSec: 0, nowMs: 0 }).rungIndex).toBe(5);
+    abr.pin(-3);
+    expect(abr.chooseNext({ bufferSec: 0, nowMs: 0 }).rungIndex).toBe(0);
+  });
+});
+
+describe('lookahead planner', () => {
+  const base = {
+    bitratesBps: LADDER_KBPS.map(kbps),
+    segmentBits: LADDER_KBPS.map((k) => k * 1000 * SEG),
+    segmentDurationSec: SEG,
+    maxBufferSec: 60,
+    latencySec: 0,
+    lastRung: 5,
+    horizon: 5,
+    maxRung: 5,
+    utility: LADDER_KBPS.map((k) => k / 1000),
+    rebufferPenalty: 4.3,
+    switchPenalty: 1,
+    terminalBufferValue: 0,
+    terminalBufferCapSec: 20,
+  };
+
+  it('keeps the top rung when throughput covers it', () => {
+    expect(planNextRung({ ...base, bufferSec: 10, throughputBps: kbps(5000) }).rung).toBe(5);
+  });
+
+  it('goes to the lowest rung with an empty buffer and a link below every rung but the lowest', () => {
+    const r = planNextRung({ ...base, lastRung: 0, bufferSec: 0, throughputBps: kbps(400) });
+    expect(r.rung).toBe(0);
+    // 1.2 Mbit over 400 kb/s = 3 s of stall for the first segment alone: the plan accounts for it.
+    expect(r.predictedRebufferSec).toBeGreaterThanOrEqual(3 - 1e-9);
+  });
+
+  it('spends a deep buffer rather than dropping for one slow segment', () => {
+    const r = planNextRung({ ...base, bufferSec: 50, throughputBps: kbps(3000) });
+    expect(r.rung).toBe(5);
+    expect(r.predictedRebufferSec).toBe(0);
+  });
+
+  it('respects maxRung', () => {
+    expect(planNextRung({ ...base, bufferSec: 30, throughputBps: kbps(50000), maxRung: 2 }).rung).toBe(2);
+  });
+});
