@@ -113,8 +113,9 @@ async function main(): Promise<void> {
         const args = ['-i', source, '-vf', `scale=${r.width}:${r.height},setsar=1,format=yuv420p`, ...x264Args(gop, r, null)];
         if (i === 0) args.push('-map', '0:v', '-map', '0:a', '-c:a', 'aac', '-b:a', '128000', '-ac', '2', '-ar', '48000');
         else args.push('-an');
-        args.push('-f', 'dash', '-seg_duration', String(D), join(out, `${r.id}.mpd`));
-        return mkdir(join(out), { recursive: true }).then(() => runFfmpeg(args));
+        // A folder per process: the DASH muxer's file names would collide otherwise.
+        args.push('-f', 'dash', '-seg_duration', String(D), join(out, r.id, 'manifest.mpd'));
+        return mkdir(join(out, r.id), { recursive: true }).then(() => runFfmpeg(args));
       }),
     );
     await rm(out, { recursive: true, force: true });

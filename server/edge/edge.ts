@@ -17,7 +17,7 @@ import { answerPreflight, isLoopback, sendError, sendJson } from '../http/header
 import { makeStoredObject, serveStored, type StoredObject } from '../http/stored-object.ts';
 import { isMultivariant, rewriteMediaPlaylist, rewriteMultivariant, type Pathway } from '../manifests/hls.ts';
 import { rewriteMpd } from '../manifests/dash.ts';
-import { SessionStore, ShapeError, NO_SHAPE, isShaped, makeLink, sessionIdOf, shapePatchFromQuery, type Link, type Shape } from '../shaping/sessions.ts';
+import { SessionStore, ShapeError, NO_SHAPE, withShapeHeaders, isShaped, makeLink, sessionIdOf, shapePatchFromQuery, type Link, type Shape } from '../shaping/sessions.ts';
 import type { TopologySource } from '../topology.ts';
 import type { Logger } from '../log.ts';
 import type { Histogram, Registry } from 'prom-client';
@@ -219,7 +219,6 @@ export class Edge {
     this.rateBuckets[this.rateBuckets.length - 1]!++;
     this.active++;
     res.once('close', () => this.active--);
-    res.setHeader('X-Edge', this.id);
     let url = req.url ?? '/';
     if (!url.startsWith('/')) {
       // absolute-form request target
@@ -250,6 +249,7 @@ export class Edge {
       });
       return;
     }
+    res.setHeader('X-Edge', this.id);
     if (path === '/healthz') {
       this.stats.count(200, 0);
       sendJson(res, 200, { id: this.id, status: 'ok', inflight: this.active, requestRate: this.requestRate, breaker: this.breaker.state(Date.now()) });
@@ -336,8 +336,8 @@ export class Edge {
     const kind = kindOf(key);
     let sid: string | undefined;
     let link: Link | null = null;
-    if (query !== '' || kind === 'manifest') {
-      const q = new URLSearchParams(query);
+    if (query !== '' || kind === 'manifest' || req.headers['x-session'] !== undefined) {
+      const q = withShapeHeaders(new URLSearchParams(query), req.headers);
       sid = sessionIdOf(q, req.headers);
       if (kind === 'manifest') {
         let patch;

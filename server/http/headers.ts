@@ -18,7 +18,7 @@ export function answerPreflight(req: IncomingMessage, res: ServerResponse, metho
   res.writeHead(204, {
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Allow-Methods': methods,
-    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Range, If-None-Match, If-Range, Content-Type, CMCD-Request, CMCD-Object, CMCD-Status, CMCD-Session',
+    'Access-Control-Allow-Headers': req.headers['access-control-request-headers'] ?? 'Range, If-None-Match, If-Range, Content-Type, CMCD-Request, CMCD-Object, CMCD-Status, CMCD-Session, X-Session, X-Shape-Kbps, X-Latency-Ms, X-Trace, X-Trace-Speed',
     'Access-Control-Max-Age': '600',
     'Access-Control-Expose-Headers': EXPOSED_HEADERS,
     'Timing-Allow-Origin': '*',

@@ -11,7 +11,7 @@ import { Catalog } from './catalog.ts';
 import { answerPreflight, isLoopback, sendError, sendJson, setCors } from '../http/headers.ts';
 import { serveStored } from '../http/stored-object.ts';
 import { kindOf } from '../http/mime.ts';
-import { SessionStore, ShapeError, sessionIdOf, shapePatchFromQuery, type ShapePatch } from '../shaping/sessions.ts';
+import { SessionStore, ShapeError, withShapeHeaders, sessionIdOf, shapePatchFromQuery, type ShapePatch } from '../shaping/sessions.ts';
 import type { EdgeDirectory } from '../edge/directory.ts';
 import type { SteeringService } from '../steering/service.ts';
 import type { Topology } from '../topology.ts';
@@ -82,7 +82,7 @@ export function createOriginApp(o: OriginOptions): { app: express.Express; state
     const raw = req.originalUrl;
     const qi = raw.indexOf('?');
     const path = (qi >= 0 ? raw.slice(0, qi) : raw).slice('/media/'.length);
-    const q = new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : '');
+    const q = withShapeHeaders(new URLSearchParams(qi >= 0 ? raw.slice(qi + 1) : ''), req.headers);
     let sid = sessionIdOf(q, req.headers);
     if (kindOf(path) === 'manifest') {
       try {

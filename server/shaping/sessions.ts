@@ -101,6 +101,27 @@ export function shapePatchFromQuery(q: URLSearchParams): ShapePatch | undefined 
   return any ? patch : undefined;
 }
 
+/** Header equivalents of the shaping query parameters (for clients that cannot change the manifest URL). */
+export const SHAPE_HEADERS: Record<string, string> = {
+  'x-shape-kbps': 'shape_kbps',
+  'x-latency-ms': 'latency_ms',
+  'x-trace': 'trace',
+  'x-trace-speed': 'trace_speed',
+};
+
+/** Query parameters plus X-Shape-Kbps / X-Latency-Ms / X-Trace / X-Trace-Speed / X-Session headers (query wins). */
+export function withShapeHeaders(q: URLSearchParams, headers: Record<string, string | string[] | undefined>): URLSearchParams {
+  let out = q;
+  for (const [h, name] of Object.entries({ ...SHAPE_HEADERS, 'x-session': 'session' })) {
+    const v = headers[h];
+    if (typeof v === 'string' && !q.has(name)) {
+      if (out === q) out = new URLSearchParams(q);
+      out.set(name, v);
+    }
+  }
+  return out;
+}
+
 export function makeLink(shape: Shape, nowMs: number): Link | null {
   if (!isShaped(shape)) return null;
   let trace: Trace | null = null;

@@ -23,6 +23,10 @@ test('5 edge failure: the edge in use dies mid-play, playback continues on anoth
 
   await api.failEdge(inUse!);
   const failT = await pageNow(page);
+  // The chaos switch really took the edge down.
+  const deadEdge = e2e.edges.find((x) => x.id === inUse)!;
+  const probeDead = await fetch(new URL(`/media/${e2e.abr.id}/title.json`, deadEdge.url)).then((r) => r.status).catch(() => 0);
+  expect(probeDead === 0 || probeDead >= 500, `${inUse} answers media requests with an error while failed (got ${probeDead})`).toBe(true);
   const other = await waitForEvent(page, failT, { type: 'segment', edgeNot: inUse! }, 15_000);
   expect(other, `a segment from another edge than ${inUse} after it failed`).not.toBeNull();
   const t0 = (await snapshot(page)).currentTime;
@@ -52,6 +56,8 @@ test('6 origin outage after warm-up: the cached title keeps playing from the edg
   await waitPlayedTo(page, 1, 20_000);
   await api.failOrigin();
   const failT = await pageNow(page);
+  const originStatus = await fetch(new URL(files.required[files.required.length - 1]!, e2e.originUrl)).then((r) => r.status).catch(() => 0);
+  expect(originStatus === 0 || originStatus >= 500, `the origin refuses media while failed (got ${originStatus})`).toBe(true);
   // Media now has to come from the edges' caches; jump ahead to force fresh fetches.
   const dur = e2e.clip.durationSec;
   await page.evaluate((t) => (window as any).__player.seek(t), dur / 2);

@@ -123,7 +123,7 @@ function timeline(ev: PlayerEvent[], t0: number, fromS = -4, toS = 12): string[]
       const rel = ((e.t - t0) / 1000).toFixed(2);
       const { t: _t, type, ...rest } = e;
       const brief = Object.entries(rest)
-        .filter(([k]) => ['from', 'to', 'rung', 'reason', 'bytes', 'ms', 'estimateBps'].includes(k))
+        .filter(([k]) => ['from', 'to', 'rung', 'reason', 'bytes', 'ms', 'estimateBps', 'message', 'details', 'fatal', 'edge'].includes(k))
         .map(([k, v]) => `${k}=${typeof v === 'number' ? Math.round(v) : v}`)
         .join(' ');
       return `${rel}s ${type} ${brief}`;

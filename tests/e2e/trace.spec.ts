@@ -61,9 +61,17 @@ for (const abr of ['ours', 'default'] as AbrMode[]) {
       stallRatio: playingMs > 0 ? stallMs / playingMs : null,
       avgBitrateKbps: Math.round(avgShownBitrate(samples) / 1000),
       switches: end.switches,
+      // Evidence that the link really was shaped: median segment download throughput seen by the player.
+      medianSegmentKbps: median(ev.filter((e) => e.type === 'segment' && (e.ms as number) > 0).map((e) => ((e.bytes as number) * 8) / (e.ms as number))),
       playedS: end.currentTime,
     });
     await expect(page.getByTestId('player-error')).toHaveCount(0);
     expect(end.currentTime, 'playback progressed through the trace').toBeGreaterThan(5);
   });
+}
+
+function median(xs: number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return Math.round(s[Math.floor(s.length / 2)]!);
 }

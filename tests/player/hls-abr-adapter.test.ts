@@ -95,7 +95,12 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     const abr = new C(hls);
     expect(abr.firstAutoLevel).toBe(2);
     expect(rule.last('chooseStartRung')).toEqual([{ estimateBps: 9e6 }]);
+    // Reported when hls.js requests a fragment of that level, once per level change.
+    expect(decisions).toEqual([]);
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(2) });
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(2, { sn: 8 }) });
     expect(decisions).toEqual([{ from: null, to: 2, estimateBps: 9e6, reason: 'startup' }]);
+    abr.destroy();
   });
 
   it('uses the manifest download as start hint when no stored estimate exists', () => {
@@ -103,6 +108,10 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     const C = createHlsAbrController(rule, hooks());
     const hls = new FakeHls();
     const abr = new C(hls);
+    // A tiny playlist is all round trip: no hint from it.
+    hls.trigger(HLS_EVENTS.MANIFEST_LOADED, { stats: { aborted: false, loaded: 900, total: 900, loading: { start: 0, first: 40, end: 41 } } });
+    void abr.firstAutoLevel;
+    expect(rule.last('chooseStartRung')).toEqual([undefined]);
     hls.trigger(HLS_EVENTS.MANIFEST_LOADED, { stats: { aborted: false, loaded: 25_000, total: 25_000, loading: { start: 0, first: 10, end: 100 } } });
     void abr.firstAutoLevel;
     expect(rule.last('chooseStartRung')).toEqual([{ estimateBps: 2_000_000 }]);
@@ -172,7 +181,8 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     vi.useFakeTimers();
     const rule = new SpyRule();
     const abandons: unknown[] = [];
-    const C = createHlsAbrController(rule, { ...hooks(), onAbandon: (a) => abandons.push(a) });
+    const decisions: Array<{ from: number | null; to: number; reason: string }> = [];
+    const C = createHlsAbrController(rule, { ...hooks(), onAbandon: (a) => abandons.push(a), onDecision: (d) => decisions.push(d) });
     const hls = new FakeHls();
     const abr = new C(hls);
     const f = frag(3);
@@ -198,6 +208,7 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     expect(abr.forcedAutoLevel).toBe(0);
     expect(abr.nextAutoLevel).toBe(0);
     expect(abandons).toEqual([{ rung: 3, to: 0, reason: 'too-slow' }]);
+    expect(decisions.map((d) => [d.from, d.to, d.reason])).toEqual([[null, 3, 'engine'], [3, 0, 'abandon:too-slow']]);
     // Timer stopped: no more checks for the aborted fragment.
     const n = rule.count('checkAbandon');
     vi.advanceTimersByTime(500);

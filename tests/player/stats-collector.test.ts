@@ -41,8 +41,11 @@ describe('stats collector (window.__player state)', () => {
     expect(c.state.events[2]!.t).toBe(5000);
   });
 
-  it('a switch is a change of the rung on screen, not the first rung', () => {
+  it('a switch is a change of the rung on screen after the first frame, not the first rung', () => {
     const c = mk();
+    c.onRungShown(1100, { rung: 3, height: 1080 }); // before the first frame: not a switch
+    c.onRungShown(1150, { rung: 2, height: 720 });
+    c.onFirstFrame(1180);
     c.onRungShown(1200, { rung: 2, height: 720 });
     c.onRungShown(1300, { rung: 2, height: 720 });
     c.onRungShown(9000, { rung: 1, height: 480 });

@@ -221,3 +221,30 @@ describe('origin API', () => {
     expect((await fetch(`${stack.edges[0]!.url}/healthz`)).status).toBe(200);
   });
 });
+
+describe('player app (servePlayer)', () => {
+  let app: Stack;
+  beforeAll(async () => {
+    const dir = await tempMediaDir();
+    await mkdir(join(dir, 'assets'));
+    await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root">player</div>');
+    await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
+    app = await startStack({ mediaDir: media, edges: 1, servePlayer: true, playerDir: dir });
+  });
+  afterAll(async () => app?.close());
+
+  it('serves static files and falls back to index.html for client routes, not for the API or media', async () => {
+    const watch = await fetch(`${app.originUrl}/watch/demo`);
+    expect(watch.status).toBe(200);
+    expect(watch.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await watch.text()).toContain('player');
+    const js = await fetch(`${app.originUrl}/assets/app.js`);
+    expect(js.headers.get('content-type')).toMatch(/javascript/);
+    expect((await fetch(`${app.originUrl}/`)).status).toBe(200);
+    const api = await fetch(`${app.originUrl}/api/nope`);
+    expect(api.status).toBe(404);
+    expect(api.headers.get('content-type')).toMatch(/json/);
+    expect((await fetch(`${app.originUrl}/media/demo/nope.m4s`)).status).toBe(404);
+    expect((await fetch(`${app.originUrl}/media/demo/master.m3u8`)).status).toBe(200);
+  });
+});

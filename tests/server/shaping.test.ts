@@ -1,6 +1,8 @@
 /** Network shaping: token-bucket rate within ±15 %, latency, sessions (manifest query → segments, CMCD sid), mid-play changes, per-edge caps, traces. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from '../../server/stack.ts';
+import { existsSync } from 'node:fs';
+import { tracesRoot } from '../../server/shaping/trace.ts';
 import { makeMiniTitle, tempMediaDir } from './helpers.ts';
 
 let media: string;
@@ -70,6 +72,29 @@ describe('session shaping', () => {
     // lifting the cap
     await fetch(`${stack.originUrl}/api/sessions/cmcd1/shape`, { method: 'POST', body: JSON.stringify({ kbps: null }) });
     expect(await rateKbps(big.slice(4, 5).map(cmcd))).toBeGreaterThan(800 * 3);
+  });
+
+  it('takes the shape and session from headers too (X-Session, X-Shape-Kbps)', async () => {
+    const edge = stack.edges[0]!.url;
+    const m = await fetch(`${edge}/media/demo/media_1.m3u8`, { headers: { 'X-Session': 'hdr1', 'X-Shape-Kbps': '1000' } });
+    expect(m.status).toBe(200);
+    expect(await m.text()).toContain('?session=hdr1');
+    const kbps = await rateKbps(big.slice(0, 2).map((s) => `${edge}/media/demo/${s}?session=hdr1`));
+    expect(kbps).toBeGreaterThan(1000 * 0.85);
+    expect(kbps).toBeLessThan(1000 * 1.15);
+  });
+
+  it('uses a real Pensieve trace by name when ../shared/traces is present', async () => {
+    const root = tracesRoot();
+    const edge = stack.edges[0]!.url;
+    const r = await fetch(`${edge}/media/demo/master.m3u8?session=tram1&trace=hsdpa_test_sim_traces/norway_tram_1&trace_speed=2`);
+    if (existsSync(root)) {
+      expect(r.status).toBe(200);
+      const s = (await (await fetch(`${stack.originUrl}/api/sessions/tram1`)).json()) as { shape: { trace: string; traceSpeed: number } };
+      expect(s.shape).toMatchObject({ trace: 'hsdpa_test_sim_traces/norway_tram_1', traceSpeed: 2 });
+    } else {
+      expect(r.status).toBe(400); // no traces folder: only `generated` exists
+    }
   });
 
   it('adds latency before the first byte', async () => {

@@ -24,6 +24,7 @@ import type { AbandonDecision, AbrDecision, AbrRule, DownloadSample, InFlightPro
 import { ThroughputEstimator, type ThroughputEstimatorConfig } from './throughput-estimator.ts';
 import { DEFAULT_PREDICTOR_CONFIG, basePrediction, robustPrediction, throughputScenarios, type PredictorConfig } from './throughput-predictor.ts';
 import { horizonFor, planNextRung } from './lookahead-planner.ts';
+import { planWithDp } from './dp-planner.ts';
 import { decideAbandon } from './abandonment.ts';
 import { pickStartRung } from './start-rung.ts';
 
@@ -32,6 +33,12 @@ export interface AbrConfig {
   predictor: PredictorConfig;
   /** Segments looked ahead by the planner (reduced for long ladders). */
   horizon: number;
+  /** 'mpc': exhaustive open-loop lookahead; 'dp': stochastic DP over the buffer. */
+  planner: 'mpc' | 'dp';
+  /** DP: segments planned (capped by what is left of the video). */
+  dpHorizon: number;
+  /** DP: buffer grid step, s. */
+  dpGridStepSec: number;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
   utility: 'linear' | 'log';
   /** Stall penalty per second, in units of the top rung's utility. */
@@ -62,6 +69,9 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   estimator: {},
   predictor: DEFAULT_PREDICTOR_CONFIG,
   horizon: 5,
+  planner: 'mpc',
+  dpHorizon: 15,
+  dpGridStepSec: 0.5,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -151,30 +161,55 @@ export class LookaheadAbr implements AbrRule {
     const throughputBps = robustPrediction(this.estimator, this.config.predictor, state.bufferSec / rate);
     const scenarios = this.config.predictor.mode === 'scenarios' ? throughputScenarios(this.estimator, this.config.predictor) : undefined;
     const top = this.utility[this.utility.length - 1] ?? 1;
-    let horizon = horizonFor(maxRung + 1, this.config.horizon);
-    // Buffer left when the video ends is worth nothing: plan to the end, no terminal value.
     const left = state.segmentsLeft;
-    const reachesEnd = left !== undefined && left > 0 && left <= horizon;
-    if (reachesEnd) horizon = left;
-    const plan = planNextRung({
-      bitratesBps: this.bitrates,
-      segmentBits: this.sizeBitrates.map((b) => b * segDur),
-      segmentDurationSec: segDur / rate,
-      bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),
-      maxBufferSec: (state.maxBufferSec ?? this.config.maxBufferSec) / rate,
-      throughputBps,
-      throughputScenarios: scenarios,
-      latencySec: this.estimator.latencyMs() / 1000,
-      lastRung: this.lastRung,
-      horizon,
-      maxRung,
-      utility: this.utility,
-      rebufferPenalty: this.config.rebufferWeight * top,
-      switchPenalty: this.config.switchPenalty,
-      terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
-      terminalBufferCapSec: this.config.terminalBufferCapSec,
-    });
-    const rungIndex = plan.rung;
+    let rungIndex: number;
+    if (this.config.planner === 'dp') {
+      const sc = throughputScenarios(this.estimator, this.config.predictor);
+      let horizon = this.config.dpHorizon;
+      // Buffer left when the video ends is worth nothing: plan to the end, no terminal value.
+      const reachesEnd = left !== undefined && left > 0 && left <= horizon;
+      if (reachesEnd) horizon = left;
+      rungIndex = planWithDp({
+        segmentBits: this.sizeBitrates.map((b) => b * segDur),
+        utility: this.utility,
+        scenarios: sc.length > 0 ? sc : [throughputBps],
+        latencySec: this.estimator.latencyMs() / 1000,
+        segmentDurationSec: segDur / rate,
+        bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),
+        maxBufferSec: (state.maxBufferSec ?? this.config.maxBufferSec) / rate,
+        lastRung: this.lastRung,
+        maxRung,
+        horizon,
+        rebufferPenalty: this.config.rebufferWeight * top,
+        switchPenalty: this.config.switchPenalty,
+        terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
+        terminalBufferCapSec: this.config.terminalBufferCapSec,
+        gridStepSec: this.config.dpGridStepSec,
+      }).rung;
+    } else {
+      let horizon = horizonFor(maxRung + 1, this.config.horizon);
+      const reachesEnd = left !== undefined && left > 0 && left <= horizon;
+      if (reachesEnd) horizon = left;
+      const plan = planNextRung({
+        bitratesBps: this.bitrates,
+        segmentBits: this.sizeBitrates.map((b) => b * segDur),
+        segmentDurationSec: segDur / rate,
+        bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),
+        maxBufferSec: (state.maxBufferSec ?? this.config.maxBufferSec) / rate,
+        throughputBps,
+        throughputScenarios: scenarios,
+        latencySec: this.estimator.latencyMs() / 1000,
+        lastRung: this.lastRung,
+        horizon,
+        maxRung,
+        utility: this.utility,
+        rebufferPenalty: this.config.rebufferWeight * top,
+        switchPenalty: this.config.switchPenalty,
+        terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
+        terminalBufferCapSec: this.config.terminalBufferCapSec,
+      });
+      rungIndex = plan.rung;
+    }
     let reason = 'hold';
     if (this.lastRung >= 0 && rungIndex < this.lastRung) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop';
     else if (this.lastRung >= 0 && rungIndex > this.lastRung) reason = 'climb';

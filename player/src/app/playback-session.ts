@@ -8,8 +8,6 @@ import type { AbrRule } from '../abr/types.ts';
 import { fetchTopology } from '../api/client.ts';
 import { manifestUrl, pickBaseUrl, resolveQuality, type WatchParams } from '../api/urls.ts';
 import type { Engine } from '../engines/engine.ts';
-import { HlsEngine } from '../engines/hlsjs/hls-engine.ts';
-import { ShakaEngine } from '../engines/shaka/shaka-engine.ts';
 import { bufferAhead } from '../engines/shaka/abr-adapter.ts';
 import { loadStartEstimate, saveStartEstimate } from '../engines/start-estimate.ts';
 import { newSessionId } from '../format.ts';
@@ -87,7 +85,15 @@ export class PlaybackSession {
       pageParams: this.pageParams,
     });
     this.rule = params.abr === 'ours' ? createAbr() : undefined;
-    const engine: Engine = params.engine === 'shaka' ? new ShakaEngine() : new HlsEngine();
+    // Engines are loaded on demand: each is a large library and a page only needs one.
+    const engine: Engine =
+      params.engine === 'shaka'
+        ? new (await import('../engines/shaka/shaka-engine.ts')).ShakaEngine()
+        : new (await import('../engines/hlsjs/hls-engine.ts')).HlsEngine();
+    if (this.destroyed) {
+      await engine.destroy();
+      return;
+    }
     this.engine = engine;
     const now = () => performance.now();
     const ev = engine.events;

@@ -56,6 +56,8 @@ export function Controls(props: {
         case ' ':
         case 'k':
           e.preventDefault();
+          // A focused button would also "click" on the space keyup and undo the toggle.
+          if (target?.tagName === 'BUTTON') target.blur();
           togglePlay();
           break;
         case 'ArrowLeft':

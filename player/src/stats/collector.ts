@@ -139,8 +139,9 @@ export class StatsCollector {
   onRungShown(nowMs: number, r: EngineEvents['rung-shown']): void {
     const prev = this.state.currentRung;
     if (prev === r.rung) return;
-    // A switch is a change of the rung on screen after the first one (the start is not a switch).
-    if (prev !== null) this.state.switches++;
+    // A switch is a change of the rung on screen after the first frame: before it nothing is on screen
+    // (shaka reports the size of an init segment it appended and then abandoned, for instance).
+    if (prev !== null && this.state.ready) this.state.switches++;
     this.state.currentRung = r.rung;
     this.push(nowMs, 'rung-shown', { rung: r.rung, height: r.height, from: prev });
   }

@@ -12,6 +12,7 @@
  * Only the structural part of hls.js we touch is typed here (HlsLike) so a fake engine can drive it in tests.
  */
 import type { AbrRule, PlaybackState, Rung } from '../../abr/types.ts';
+import { manifestHintBps } from '../manifest-hint.ts';
 
 /** hls.js event names we listen to (values of hls.js `Events`; literal so this file does not pull hls.js). */
 export const HLS_EVENTS = {
@@ -125,6 +126,9 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
     private forced = -1;
     /** Our last answer, to tell our own value coming back through the setter from a real override. */
     private lastDecision: number | null = null;
+    private lastDecisionInfo: { estimateBps: number; reason: string } = { estimateBps: 0, reason: 'startup' };
+    /** Level of the last main fragment requested: decisions are reported when hls.js acts on them. */
+    private lastRequested: number | null = null;
     private loadedAny = false;
     private startHintBps: number | undefined;
     private timer: ReturnType<typeof setInterval> | null = null;
@@ -214,16 +218,33 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
       };
     }
 
+    /**
+     * hls.js reads nextAutoLevel on every tick, not only when it requests a fragment; the answer is kept
+     * here and reported (onDecision) when a fragment of a new level is actually requested, so the
+     * decision log shows what was fetched rather than every intermediate answer.
+     */
     private report(level: number, estimateBps: number, reason: string): void {
-      if (level === this.lastDecision) return;
-      const from = this.lastDecision;
       this.lastDecision = level;
-      hooks.onDecision?.({ from, to: level, estimateBps, reason });
+      this.lastDecisionInfo = { estimateBps, reason };
+    }
+
+    private noteRequested(level: number, forcedReason?: string): void {
+      if (level === this.lastRequested) return;
+      const from = this.lastRequested;
+      this.lastRequested = level;
+      const ours = level === this.lastDecision;
+      hooks.onDecision?.({
+        from,
+        to: level,
+        estimateBps: ours ? this.lastDecisionInfo.estimateBps : rule.estimateBps(),
+        reason: forcedReason ?? (ours ? this.lastDecisionInfo.reason : this.hls?.autoLevelEnabled === false ? 'pinned' : 'engine'),
+      });
     }
 
     private onManifestLoading(): void {
       this.forced = -1;
       this.lastDecision = null;
+      this.lastRequested = null;
       this.loadedAny = false;
       this.fragCurrent = null;
       this.clearTimer();
@@ -233,8 +254,8 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
     private onManifestLoaded(_e: string, data: { stats?: LoaderStatsLike }): void {
       const s = data?.stats;
       if (!s || this.startHintBps) return;
-      const ms = s.loading.end - s.loading.start;
-      if (ms > 0 && s.loaded > 0) this.startHintBps = (s.loaded * 8 * 1000) / ms;
+      const hint = manifestHintBps(s.loaded, s.loading.end - s.loading.start);
+      if (hint !== undefined) this.startHintBps = hint;
     }
 
     private onLevelsUpdated(): void {
@@ -250,6 +271,7 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
     private onFragLoading(_e: string, data: { frag: FragLike }): void {
       const frag = data.frag;
       if (!this.isMainMedia(frag)) return;
+      this.noteRequested(frag.level);
       this.fragCurrent = frag;
       this.clearTimer();
       this.timer = setInterval(() => this.checkAbandon(), ABANDON_POLL_MS);
@@ -318,6 +340,8 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
       // Force the lower level before aborting so the stream controller's next tick requests it.
       this.forced = to;
       this.report(to, rule.estimateBps(), `abandon:${verdict.reason}`);
+      // An abandon is acted on at once: report it now rather than at the next request.
+      this.noteRequested(to, `abandon:${verdict.reason}`);
       hls.nextLoadLevel = to;
       frag.abortRequests();
       hls.trigger(HLS_EVENTS.FRAG_LOAD_EMERGENCY_ABORTED, { frag, part: null, stats });

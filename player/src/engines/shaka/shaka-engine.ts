@@ -6,6 +6,7 @@ import shaka from 'shaka-player';
 import { EventBus } from '../event-bus.ts';
 import type { Engine, EngineEvents, EngineRung, LoadOptions } from '../engine.ts';
 import { OurShakaAbrManager, type RequestLike } from './abr-adapter.ts';
+import { manifestHintBps } from '../manifest-hint.ts';
 
 const MANIFEST = 0; // shaka.net.NetworkingEngine.RequestType.MANIFEST
 const SEGMENT = 1; // shaka.net.NetworkingEngine.RequestType.SEGMENT
@@ -104,7 +105,7 @@ export class ShakaEngine implements Engine {
       if (type === MANIFEST && this.manifestHintBps === undefined) {
         const ms = response.timeMs ?? 0;
         const bytes = (response.data as ArrayBuffer).byteLength ?? 0;
-        if (ms > 0 && bytes > 0) this.manifestHintBps = (bytes * 8 * 1000) / ms;
+        this.manifestHintBps = manifestHintBps(bytes, ms);
         return;
       }
       if (type !== SEGMENT) return;
