@@ -134,7 +134,12 @@ async function main(argv: string[]): Promise<number> {
       speed: Math.round((result.durationSec / wall) * 100) / 100,
     };
     if (opts.json) process.stdout.write(`${JSON.stringify({ type: 'done', ...summary })}\n`);
-    else log.info(summary, `published ${summary.dir}`);
+    else {
+      process.stdout.write(
+        `published ${summary.dir}: ${summary.renditions.join(', ')}${summary.audio ? ` + audio ${summary.audio}` : ''}` +
+          ` — ${summary.durationSec} s encoded in ${summary.wallSec} s (${summary.speed}x realtime)\n`,
+      );
+    }
     return 0;
   } catch (err) {
     reporter.stop();

@@ -60,8 +60,18 @@ export async function encodeTitle(options: EncodeOptions): Promise<TitleJson> {
   const maxHeight = options.maxHeight ?? DEFAULTS.maxHeight;
   const preset = options.preset ?? DEFAULTS.preset;
   const warn = options.onWarning ?? ((m: string) => process.stderr.write(`warning: ${m}\n`));
+  // Packaging phases carry the encode's last speed/fps so a progress bar does not drop to zero.
+  let lastEncode: EncodeProgress | null = null;
   const emit = (p: Partial<EncodeProgress> & Pick<EncodeProgress, 'phase' | 'percent'>, durationSec = 0): void =>
-    options.onProgress?.({ processedSec: 0, durationSec, speed: 0, fps: 0, etaSec: null, elapsedSec: elapsed(), ...p });
+    options.onProgress?.({
+      processedSec: lastEncode?.processedSec ?? 0,
+      durationSec,
+      speed: lastEncode?.speed ?? 0,
+      fps: lastEncode?.fps ?? 0,
+      etaSec: lastEncode ? 0 : null,
+      elapsedSec: elapsed(),
+      ...p,
+    });
 
   validateTitleId(options.id);
   if (!(segmentDurationSec >= 1 && segmentDurationSec <= 20)) {
@@ -114,8 +124,12 @@ export async function encodeTitle(options: EncodeOptions): Promise<TitleJson> {
       result = await runFfmpeg(buildEncodeCommand(plan), {
         ...(options.signal ? { signal: options.signal } : {}),
         onProgress: (p) => {
-          const ev = encodeProgress(p.processedSec, durationSec, (Date.now() - encodeStarted) / 1000, p.fps);
-          options.onProgress?.({ ...ev, elapsedSec: elapsed() });
+          const encodeElapsed = (Date.now() - encodeStarted) / 1000;
+          // ffmpeg's own fps field is rounded to whole numbers below 10 fps: derive it from the frame count.
+          const fps = p.frames > 0 && encodeElapsed > 0 ? p.frames / encodeElapsed : p.fps;
+          const ev = encodeProgress(p.processedSec, durationSec, encodeElapsed, fps);
+          lastEncode = { ...ev, elapsedSec: elapsed() };
+          options.onProgress?.(lastEncode);
         },
       });
     } catch (err) {

@@ -7,6 +7,7 @@
  * Environment: PORT (8080), EDGES (3), MEDIA_DIR (media/), HOST (127.0.0.1), LOG_LEVEL.
  */
 import http from 'node:http';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -109,11 +110,33 @@ function hasTitle(mediaDir: string): boolean {
 }
 
 async function encodeDemo(mediaDir: string, log: Logger): Promise<void> {
-  log.info({ mediaDir }, 'no title in the media dir: encoding the demo title first (npm start --no-demo skips this)');
+  log.info({ mediaDir }, 'no title in the media dir: encoding the demo title first (npm start -- --no-demo skips this)');
+  await mkdir(mediaDir, { recursive: true });
+  const cli = join(REPO_ROOT, 'encoder', 'cli.ts');
+  if (existsSync(cli)) {
+    // The encoder's own CLI (same as `npm run encode -- --demo`), showing its progress on this terminal.
+    const code = await new Promise<number>((resolveCode, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', cli, '--demo', '--media-dir', mediaDir], { cwd: REPO_ROOT, stdio: 'inherit' });
+      // Stopping npm start stops the encode too (the encoder then removes its staging folder).
+      const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+      const onInt = forward('SIGINT');
+      const onTerm = forward('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      child.on('error', reject);
+      child.on('exit', (c, sig) => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+        if (sig) process.exit(1);
+        resolveCode(c ?? 0);
+      });
+    });
+    if (code !== 0) throw new Error(`encoding the demo title failed (exit ${code}); encode one yourself with npm run encode -- <file> --media-dir ${mediaDir}, or start with --no-demo`);
+    return;
+  }
   const enc = await import('../encoder/index.ts');
   const src = join(tmpdir(), `abr-demo-source-${process.pid}.mp4`);
-  await mkdir(mediaDir, { recursive: true });
-  await enc.makeDemoSource(src, { durationSec: 60, width: 1280, height: 720, frameRate: 24 }, {
+  await enc.makeDemoSource(src, { durationSec: 30, width: 1280, height: 720, frameRate: 24 }, {
     onProgress: (p) => process.stdout.write(`\rdemo source: ${p.processedSec.toFixed(0)}/${p.durationSec} s   `),
   });
   process.stdout.write('\n');

@@ -109,7 +109,7 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
   const playerDir = preparePlayer();
 
   // Titles. The real clip gives audio and motion; its ladder is low (source is 332p).
-  const samplePath = sharedSamplePath(CLIP_SAMPLE);
+  const samplePath = process.env.E2E_NO_SHARED === '1' ? null : sharedSamplePath(CLIP_SAMPLE);
   let clip: TitleJson;
   let clipSource: string;
   if (samplePath) {
@@ -144,6 +144,8 @@ export default async function globalSetup(_config: FullConfig): Promise<(() => P
     fallbacks.push(msg);
   }
 
+  // Without ../shared the server's trace replay must fall back too (it looks in ../shared/traces/pensieve).
+  if (fallback) process.env.TRACES_DIR = path.join(E2E_RUN_DIR, 'no-shared-traces');
   const stack = await startStackProcess(
     { mediaDir: E2E_MEDIA_DIR, host: '127.0.0.1', port: 0, edges: 3, servePlayer: true, playerDir, logLevel: 'info' },
     SERVER_LOG, // the stack logs (pino) to stdout; the child's stdout/stderr go here

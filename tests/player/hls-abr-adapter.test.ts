@@ -261,3 +261,20 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     expect(abr.nextAutoLevel).toBeLessThanOrEqual(1);
   });
 });
+
+describe('hls.js adapter: cancelled downloads', () => {
+  it('a fragment aborted elsewhere (seek) clears the rule in-flight progress; a finished one does not', () => {
+    const rule = Object.assign(new SpyRule(), { cancelled: 0, cancelInFlight() { this.cancelled++; } });
+    const C = createHlsAbrController(rule, hooks());
+    const hls = new FakeHls();
+    const abr = new C(hls);
+    const a = frag(2, { sn: 1 });
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: a });
+    loaded(hls, a, 100_000, 0, 10, 100);
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(2, { sn: 2 }) });
+    expect(rule.cancelled).toBe(0);
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(2, { sn: 9 }) }); // sn 2 never finished
+    expect(rule.cancelled).toBe(1);
+    abr.destroy();
+  });
+});

@@ -160,3 +160,49 @@ describe('shaka adapter: init segments', () => {
     expect(rule.count('recordDownload')).toBe(1);
   });
 });
+
+describe('shaka adapter: cancelled downloads', () => {
+  it('a new video request while another is open clears the rule in-flight progress', () => {
+    const { rule, mgr } = setup();
+    const r = Object.assign(rule, { cancelled: 0, cancelInFlight() { this.cancelled++; } });
+    const a: RequestLike = { uris: ['a'], requestStartTime: 1, packetNumber: 1, contentType: 'video' };
+    const b: RequestLike = { uris: ['b'], requestStartTime: 2, packetNumber: 1, contentType: 'video' };
+    mgr.segmentDownloaded(100, 20_000, true, a, { stream: { id: 12 } });
+    expect(r.cancelled).toBe(0);
+    mgr.segmentDownloaded(100, 20_000, true, b, { stream: { id: 12 } });
+    expect(r.cancelled).toBe(1);
+    mgr.completeRequest(a, 40_000, 300); // the cancelled one is gone: nothing recorded
+    expect(rule.count('recordDownload')).toBe(0);
+  });
+});
+
+describe('shaka adapter: completion matching', () => {
+  it('matches the response to its progress entry by URI when the request object differs', () => {
+    const { rule, mgr } = setup();
+    const req: RequestLike = { uris: ['http://e/seg-3.m4s'], requestStartTime: 1, timeToFirstByte: 30, packetNumber: 1, contentType: 'video' };
+    mgr.segmentDownloaded(100, 50_000, true, req, { stream: { id: 12 }, segment: seg(0, 4) });
+    mgr.completeRequest({ ...req }, 50_000, 120);
+    expect(rule.downloads).toHaveLength(1);
+    expect(rule.downloads[0]).toMatchObject({ rungIndex: 1, bytes: 50_000, totalMs: 120, ttfbMs: 30 });
+  });
+});
+
+describe('shaka adapter: lifecycle', () => {
+  it('stop() silences switches; release() tells the engine the instance is gone', () => {
+    const rule = new SpyRule();
+    let released = 0;
+    const switches: VariantLike[] = [];
+    const mgr = new OurShakaAbrManager(rule, { onRelease: () => released++ });
+    mgr.init((v) => switches.push(v));
+    mgr.setVariants(variants(), false);
+    mgr.enable();
+    rule.next = { rungIndex: 3, estimateBps: 9e6, reason: 'climb' };
+    mgr.segmentDownloaded(100, 100_000, true);
+    expect(switches).toHaveLength(1);
+    mgr.release();
+    expect(released).toBe(1);
+    rule.next = { rungIndex: 0, estimateBps: 1e5, reason: 'drop' };
+    mgr.segmentDownloaded(100, 100_000, true);
+    expect(switches).toHaveLength(1);
+  });
+});

@@ -118,7 +118,7 @@ describe('traces', () => {
     expect(traceMbpsAt(t, 1.5)).toBe(4);
     expect(traceMbpsAt(t, 2.5)).toBe(2); // loops
     expect(meanMbps(t)).toBe(3);
-    expect(() => parseTrace('0 1\nfoo bar\n')).toThrow(/not "<time_s> <Mbit\/s>"/);
+    expect(() => parseTrace('0 1\nfoo bar\n')).toThrow(/line 2 is not "<time_s> <Mbit\/s>"/);
     expect(generatedTrace().times.length).toBeGreaterThan(10);
   });
   it('validates shapes and reads query parameters', () => {
@@ -257,5 +257,22 @@ describe('attribute lists', () => {
     ]);
     expect(appendQuery('a.m4s', 'session=x')).toBe('a.m4s?session=x');
     expect(appendQuery('a.m4s?x=1#f', 'session=x')).toBe('a.m4s?x=1&session=x#f');
+  });
+});
+
+describe('TokenBucket catch-up', () => {
+  it('recovers link time lost to a late sender, but bursts only `capacity` after an idle gap', () => {
+    const b = new TokenBucket(() => 100_000, 5000, 0);
+    let now = 0;
+    now += b.reserve(5000, now); // burst
+    now += b.reserve(5000, now); // waits 50 ms
+    expect(now).toBeCloseTo(50, 0);
+    // the sender wakes up 200 ms late: the 20 000 bytes the link could have sent are available at once
+    now += 200;
+    expect(b.reserve(20_000, now)).toBe(0);
+    // after a 2 s idle gap only the 5 000-byte burst is free
+    now += 2000;
+    expect(b.reserve(5000, now)).toBe(0);
+    expect(b.reserve(5000, now)).toBeCloseTo(50, 0);
   });
 });

@@ -39,6 +39,8 @@ export interface AbrConfig {
   dpHorizon: number;
   /** DP: buffer grid step, s. */
   dpGridStepSec: number;
+  /** DP: probability that the next segment sees the same throughput level as the last one. */
+  dpPersistence: number;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
   utility: 'linear' | 'log';
   /** Stall penalty per second, in units of the top rung's utility. */
@@ -69,9 +71,10 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   estimator: {},
   predictor: DEFAULT_PREDICTOR_CONFIG,
   horizon: 5,
-  planner: 'mpc',
-  dpHorizon: 15,
+  planner: 'dp',
+  dpHorizon: 48,
   dpGridStepSec: 0.5,
+  dpPersistence: 0,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -173,6 +176,7 @@ export class LookaheadAbr implements AbrRule {
         segmentBits: this.sizeBitrates.map((b) => b * segDur),
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
+        persistence: this.config.dpPersistence,
         latencySec: this.estimator.latencyMs() / 1000,
         segmentDurationSec: segDur / rate,
         bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),

@@ -35,16 +35,19 @@ export interface PredictorConfig {
   discountFadeSec: number;
   /** Upper bound of the relative error used in the discount. */
   maxErrorCap: number;
+  /** Scenarios: also divide by (1 + this × recent prediction error); 0 = off. */
+  scenarioErrorWeight: number;
 }
 
 export const DEFAULT_PREDICTOR_CONFIG: PredictorConfig = {
   window: 5,
   errorWeight: 1,
-  symmetricError: false,
+  symmetricError: true,
   mode: 'robust',
-  scenarioScale: 1,
+  scenarioScale: 0.8,
   discountFadeSec: 0,
   maxErrorCap: Infinity,
+  scenarioErrorWeight: 0,
 };
 
 /** Base prediction (no discount): what the error history is measured against. */
@@ -89,7 +92,8 @@ export function robustPrediction(est: ThroughputEstimator, cfg: PredictorConfig,
  * Empty before any sample.
  */
 export function throughputScenarios(est: ThroughputEstimator, cfg: PredictorConfig): number[] {
-  let s = est.recent(cfg.window).map((r) => r.bps * cfg.scenarioScale).filter((b) => b > 0);
+  const discount = cfg.scenarioErrorWeight > 0 ? 1 + cfg.scenarioErrorWeight * Math.min(recentPredictionError(est, cfg), cfg.maxErrorCap) : 1;
+  let s = est.recent(cfg.window).map((r) => (r.bps * cfg.scenarioScale) / discount).filter((b) => b > 0);
   if (est.inflightLimited()) {
     const cap = est.inflightEstimateBps();
     s = s.map((b) => Math.min(b, cap));

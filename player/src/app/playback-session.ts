@@ -10,6 +10,7 @@ import { manifestUrl, pickBaseUrl, resolveQuality, type WatchParams } from '../a
 import type { Engine } from '../engines/engine.ts';
 import { bufferAhead } from '../engines/shaka/abr-adapter.ts';
 import { loadStartEstimate, saveStartEstimate } from '../engines/start-estimate.ts';
+import { exportEstimate } from '../engines/rule-extras.ts';
 import { newSessionId } from '../format.ts';
 import { StatsCollector, type ProbeState } from '../stats/collector.ts';
 
@@ -192,8 +193,7 @@ export class PlaybackSession {
   }
 
   private saveEstimate(): void {
-    const rule = this.rule as (AbrRule & { exportEstimate?: () => { estimateBps: number; latencyMs: number } | null }) | undefined;
-    if (rule?.exportEstimate) saveStartEstimate(rule.exportEstimate());
+    saveStartEstimate(exportEstimate(this.rule));
   }
 
   async destroy(): Promise<void> {

@@ -13,6 +13,8 @@ export const RESULTS_JSON = path.join(REPO_ROOT, 'test-results', 'abr-comparison
 
 /** ../shared next to the checkout, or null on a fresh clone without it. */
 export function sharedDir(): string | null {
+  // E2E_NO_SHARED=1 rehearses a fresh clone without ../shared (fallback clip and trace).
+  if (process.env.E2E_NO_SHARED === '1') return null;
   const dir = process.env.E2E_SHARED_DIR ?? path.resolve(REPO_ROOT, '..', 'shared');
   return existsSync(dir) ? dir : null;
 }

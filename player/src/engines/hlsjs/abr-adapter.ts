@@ -13,6 +13,7 @@
  */
 import type { AbrRule, PlaybackState, Rung } from '../../abr/types.ts';
 import { manifestHintBps } from '../manifest-hint.ts';
+import { cancelInFlight } from '../rule-extras.ts';
 
 /** hls.js event names we listen to (values of hls.js `Events`; literal so this file does not pull hls.js). */
 export const HLS_EVENTS = {
@@ -272,6 +273,9 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
       const frag = data.frag;
       if (!this.isMainMedia(frag)) return;
       this.noteRequested(frag.level);
+      // The previous fragment neither finished nor was abandoned by us (a seek or flush aborted it):
+      // its partial progress must not weigh on the next pick.
+      if (this.fragCurrent && this.fragCurrent !== frag) cancelInFlight(rule);
       this.fragCurrent = frag;
       this.clearTimer();
       this.timer = setInterval(() => this.checkAbandon(), ABANDON_POLL_MS);

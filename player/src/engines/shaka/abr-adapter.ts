@@ -16,6 +16,7 @@
  * The shaka types are described structurally so tests can drive this with a fake player.
  */
 import type { AbrRule, PlaybackState, Rung } from '../../abr/types.ts';
+import { cancelInFlight } from '../rule-extras.ts';
 
 export interface StreamLike {
   id: number;
@@ -69,6 +70,8 @@ export interface ShakaAbrHooks {
   /** Wall clock (shaka stamps requests with Date.now()). */
   wallNow?(): number;
   startEstimateBps?(): number | undefined;
+  /** shaka released this instance (it makes one per load / preload and releases old ones). */
+  onRelease?(): void;
 }
 
 const INIT_SEGMENT = 0;
@@ -131,6 +134,7 @@ export class OurShakaAbrManager {
   release(): void {
     this.stop();
     this.media = null;
+    this.hooks.onRelease?.();
   }
   configure(config: AbrConfigLike): void {
     this.config = config ?? {};
@@ -311,6 +315,11 @@ export class OurShakaAbrManager {
 
     let f = this.inFlight.get(request);
     if (!f) {
+      // Video downloads are sequential: an older one still open was cancelled (seek, switch), not finished.
+      if (this.inFlight.size > 0) {
+        this.inFlight.clear();
+        cancelInFlight(this.rule);
+      }
       f = { rung, bytes: 0, ms: 0, durationSec, sizeBytes: seg?.getSize?.() ?? undefined, abandoned: false };
       this.inFlight.set(request, f);
     }
@@ -321,9 +330,12 @@ export class OurShakaAbrManager {
 
   /** The engine's response filter calls this when a segment response is complete. */
   completeRequest(request: RequestLike, totalBytes?: number, timeMs?: number): void {
-    const f = this.inFlight.get(request);
-    if (!f) return;
-    this.inFlight.delete(request);
+    let key: RequestLike | undefined = this.inFlight.has(request) ? request : undefined;
+    // Should shaka ever hand the filter a copy of the request, match it by URI instead.
+    if (!key) for (const k of this.inFlight.keys()) if (k.uris[0] !== undefined && k.uris[0] === request.uris[0]) key = k;
+    const f = key ? this.inFlight.get(key) : undefined;
+    if (!key || !f) return;
+    this.inFlight.delete(key);
     if (f.abandoned) return;
     const ttfb = request.timeToFirstByte ?? 0;
     this.finish(f.rung, totalBytes ?? f.bytes, timeMs ?? f.ms, ttfb, f.durationSec, true);

@@ -35,7 +35,14 @@ export class ShakaEngine implements Engine {
   readonly kind = 'shaka' as const;
   readonly events = new EventBus<EngineEvents>();
   private player: shaka.Player | null = null;
-  private manager: OurShakaAbrManager | null = null;
+  private ours = false;
+  /** Live AbrManager instances shaka holds; the newest is the one driving playback. */
+  private readonly managers = new Set<OurShakaAbrManager>();
+  private get manager(): OurShakaAbrManager | null {
+    let last: OurShakaAbrManager | null = null;
+    for (const m of this.managers) last = m;
+    return last;
+  }
   private options: LoadOptions | null = null;
   private ladder: Array<EngineRung & { videoId: number | null; trackId: number }> = [];
   private auto = true;
@@ -58,15 +65,23 @@ export class ShakaEngine implements Engine {
     this.player = player;
     await player.attach(options.video);
 
-    const ours = options.abr === 'ours' && options.rule;
+    const ours = options.abr === 'ours' && !!options.rule;
+    this.ours = ours;
     if (ours && options.rule) {
-      const manager = new OurShakaAbrManager(options.rule, {
-        onDecision: (d) => this.events.emit('abr-decision', d),
-        onAbandon: (a) => this.events.emit('abandon', a),
-        startEstimateBps: () => options.startEstimateBps ?? this.manifestHintBps,
-      });
-      this.manager = manager;
-      player.configure('abrFactory', (() => manager) as unknown as shaka.extern.AbrManager.Factory);
+      const rule = options.rule;
+      // shaka calls the factory for each load and for its preload manager, and releases instances it is
+      // done with: hand out a fresh manager each time (all on the same rule) and track the live ones.
+      const factory = () => {
+        const manager: OurShakaAbrManager = new OurShakaAbrManager(rule, {
+          onDecision: (d) => this.events.emit('abr-decision', d),
+          onAbandon: (a) => this.events.emit('abandon', a),
+          startEstimateBps: () => options.startEstimateBps ?? this.manifestHintBps,
+          onRelease: () => this.managers.delete(manager),
+        });
+        this.managers.add(manager);
+        return manager;
+      };
+      player.configure('abrFactory', factory as unknown as shaka.extern.AbrManager.Factory);
     }
     player.configure({
       abr: {
@@ -115,7 +130,7 @@ export class ShakaEngine implements Engine {
       if (req && req.contentType && req.contentType !== 'video') return;
       const bytes = (response.data as ArrayBuffer).byteLength ?? 0;
       const ms = response.timeMs ?? 0;
-      if (req) this.manager?.completeRequest(req, bytes, ms);
+      if (req) for (const m of this.managers) m.completeRequest(req, bytes, ms);
       const streamId = (context as { stream?: { id: number } } | undefined)?.stream?.id;
       const rung = this.ladder.findIndex((r) => r.videoId === streamId);
       const h = response.headers ?? {};
@@ -131,10 +146,10 @@ export class ShakaEngine implements Engine {
       this.events.emit('estimate', { bps: this.estimateBps() });
     });
     player.addEventListener('adaptation', () => {
-      if (!this.manager) this.noteActive('stock');
+      if (!this.ours) this.noteActive('stock');
     });
     player.addEventListener('variantchanged', () => {
-      if (!this.manager) this.noteActive('stock');
+      if (!this.ours) this.noteActive('stock');
     });
     player.addEventListener('trackschanged', () => {
       this.buildLadder();
@@ -166,7 +181,7 @@ export class ShakaEngine implements Engine {
     if (rung < 0 || rung === this.lastActiveRung) return;
     const from = this.lastActiveRung;
     this.lastActiveRung = rung;
-    if (!this.manager && this.auto) this.events.emit('abr-decision', { from, to: rung, estimateBps: this.estimateBps(), reason });
+    if (!this.ours && this.auto) this.events.emit('abr-decision', { from, to: rung, estimateBps: this.estimateBps(), reason });
   }
 
   private buildLadder(): void {
@@ -220,7 +235,7 @@ export class ShakaEngine implements Engine {
   }
 
   estimateBps(): number {
-    if (this.manager) return this.manager.getBandwidthEstimate();
+    if (this.ours) return this.manager?.getBandwidthEstimate() ?? this.options?.rule?.estimateBps() ?? 0;
     const e = this.player?.getStats().estimatedBandwidth;
     return e && Number.isFinite(e) ? e : 0;
   }
@@ -231,7 +246,7 @@ export class ShakaEngine implements Engine {
     this.events.clear();
     const p = this.player;
     this.player = null;
-    this.manager = null;
+    this.managers.clear();
     if (p) await p.destroy().catch(() => undefined);
   }
 }
