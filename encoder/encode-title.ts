@@ -6,7 +6,7 @@
  * Everything happens in a staging folder inside mediaDir; any failure or abort removes it.
  */
 import { mkdir, rm, writeFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TitleJson, VideoRendition, AudioRendition } from './catalog/title-json.ts';
 import { EncodeError, isEncodeError } from './errors.ts';
 import { probeSource } from './probe/probe.ts';
@@ -104,7 +104,7 @@ export async function encodeTitle(options: EncodeOptions): Promise<TitleJson> {
     await mkdir(rawDir);
     await mkdir(join(staging.dir, 'thumbs'));
     const plan: EncodePlan = {
-      input: options.input,
+      input: resolve(options.input), // absolute: "a:b.mp4" must not look like a protocol to ffmpeg
       videoStreamIndex: probed.videoStreamIndex,
       audioStreamIndex: probed.audioStreamIndex,
       ...(options.durationLimitSec !== undefined ? { durationLimitSec: options.durationLimitSec } : {}),

@@ -3,20 +3,22 @@
  *
  * Encodes a fixed synthetic 4K clip (3840x2160, 24 fps, motion + tone) three ways in the
  * same run and compares wall times:
- *   ours  – encodeTitle(): one ffmpeg (decode once, split to 7 rungs) + thumbnails, poster,
+ *   ours  – the CLI (encodeTitle): one ffmpeg (decode once, split to 7 rungs) + thumbnails, poster,
  *           segment measurement, manifests, verification and atomic publish;
  *   (a)   – one hand-written ffmpeg command with the same ladder and x264 settings
  *           (split to all rungs, DASH muxer), nothing else;
  *   (b)   – one ffmpeg process per rung (each decodes the source itself), run concurrently.
- * Targets: ours ≤ 1.05 × (a), and (b) / ours ≥ 1.6.
+ * Targets: ours ≤ 1.05 × (a), and (b) / ours ≥ 1.6. CPU time (GNU time) is reported too:
+ * on a shared machine wall time favours (b), whose 7 processes get a bigger share of the CPUs.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { binaries, chooseLadder, encodeTitle, makeDemoSource } from '../../encoder/index.ts';
+import { fileURLToPath } from 'node:url';
+import { binaries, chooseLadder, makeDemoSource } from '../../encoder/index.ts';
 import type { Rung } from '../../encoder/ladder/ladder.ts';
 
 const program = new Command()
@@ -31,17 +33,50 @@ const DURATION = Number(o.duration);
 const D = Number(o.segmentDuration);
 const REPEAT = Math.max(1, Number(o.repeat));
 const FPS = 24;
+const REPO_ROOT = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const W = 3840;
 const H = 2160;
 
-function runFfmpeg(args: string[]): Promise<void> {
+interface Usage {
+  wallSec: number;
+  /** user + system CPU seconds of the process and its children (null when /usr/bin/time is missing). */
+  cpuSec: number | null;
+}
+
+const GNU_TIME = '/usr/bin/time';
+const haveGnuTime = existsSync(GNU_TIME);
+
+/**
+ * Run a command and measure its CPU time with GNU time: the machine may be shared, and
+ * wall time alone then favours variants that run more processes (they get a bigger share).
+ */
+function runMeasured(bin: string, args: string[]): Promise<Usage> {
   return new Promise((resolve, reject) => {
-    const child = spawn(binaries().ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const usageFile = join(tmpdir(), `bench-usage-${process.pid}-${Math.random().toString(16).slice(2)}`);
+    const [cmd, argv] = haveGnuTime ? [GNU_TIME, ['-f', '%U %S', '-o', usageFile, bin, ...args]] : [bin, args];
+    const t0 = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`ffmpeg exited ${code}: ${err.slice(-500)}`))));
+    child.on('close', async (code) => {
+      const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
+      if (code !== 0) {
+        reject(new Error(`${bin} exited ${code}: ${err.slice(-500)}`));
+        return;
+      }
+      let cpuSec: number | null = null;
+      if (haveGnuTime) {
+        const [u, sys] = (await readFile(usageFile, 'utf8')).trim().split(/\s+/).slice(-2).map(Number);
+        cpuSec = (u ?? 0) + (sys ?? 0);
+        await rm(usageFile, { force: true });
+      }
+      resolve({ wallSec, cpuSec });
+    });
   });
 }
+
+const runFfmpeg = (args: string[]): Promise<Usage> =>
+  runMeasured(binaries().ffmpeg, ['-hide_banner', '-nostdin', '-loglevel', 'error', '-y', ...args]);
 
 /** x264 settings shared by every variant (what the encoder uses). */
 function x264Args(gop: number, rung: Rung, index: number | null): string[] {
@@ -52,12 +87,6 @@ function x264Args(gop: number, rung: Rung, index: number | null): string[] {
     '-force_key_frames', `expr:gte(t,n_forced*${D})`,
     `-b:v${s}`, String(rung.targetBitrateBps), `-maxrate:v${s}`, String(rung.maxrateBps), `-bufsize:v${s}`, String(rung.bufsizeBits),
   ];
-}
-
-async function timed(fn: () => Promise<void>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t0) / 1e9;
 }
 
 const median = (xs: number[]): number => {
@@ -79,14 +108,19 @@ async function main(): Promise<void> {
   const gop = Math.ceil(FPS * D);
   const work = await mkdtemp(join(tmpdir(), 'bench-encode-'));
 
-  const ours = async (): Promise<void> => {
+  // Ours exactly as users run it: the CLI (probe, one ffmpeg, measure, manifests, thumbnails, verify, publish).
+  const ours = async (): Promise<Usage> => {
     const mediaDir = join(work, `ours-${Date.now()}`);
-    await encodeTitle({ input: source, id: 'bench', mediaDir, segmentDurationSec: D, preset: o.preset, onWarning: () => {} });
+    const u = await runMeasured(process.execPath, [
+      '--import', 'tsx', join(REPO_ROOT, 'encoder', 'cli.ts'), source, '--id', 'bench', '--media-dir', mediaDir,
+      '--segment-duration', String(D), '--preset', o.preset, '--json',
+    ]);
     await rm(mediaDir, { recursive: true, force: true });
+    return u;
   };
 
   // (a) written out by hand, the way one would type it: split → scale per rung → one DASH output.
-  const handWritten = async (): Promise<void> => {
+  const handWritten = async (): Promise<Usage> => {
     const out = join(work, `a-${Date.now()}`);
     await mkdir(out);
     const n = rungs.length;
@@ -100,39 +134,48 @@ async function main(): Promise<void> {
     rungs.forEach((r, i) => args.push(`-b:v:${i}`, String(r.targetBitrateBps), `-maxrate:v:${i}`, String(r.maxrateBps), `-bufsize:v:${i}`, String(r.bufsizeBits)));
     args.push('-c:a', 'aac', '-b:a', '128000', '-ac', '2', '-ar', '48000');
     args.push('-f', 'dash', '-seg_duration', String(D), '-adaptation_sets', 'id=0,streams=v id=1,streams=a', join(out, 'manifest.mpd'));
-    await runFfmpeg(args);
+    const u = await runFfmpeg(args);
     await rm(out, { recursive: true, force: true });
+    return u;
   };
 
   // (b) one process per rung, all started at once (each decodes the 4K source on its own).
-  const perRung = async (): Promise<void> => {
+  const perRung = async (): Promise<Usage> => {
     const out = join(work, `b-${Date.now()}`);
-    await mkdir(out);
-    await Promise.all(
-      rungs.map((r, i) => {
+    const t0 = process.hrtime.bigint();
+    const usages = await Promise.all(
+      rungs.map(async (r, i) => {
         const args = ['-i', source, '-vf', `scale=${r.width}:${r.height},setsar=1,format=yuv420p`, ...x264Args(gop, r, null)];
         if (i === 0) args.push('-map', '0:v', '-map', '0:a', '-c:a', 'aac', '-b:a', '128000', '-ac', '2', '-ar', '48000');
         else args.push('-an');
         // A folder per process: the DASH muxer's file names would collide otherwise.
         args.push('-f', 'dash', '-seg_duration', String(D), join(out, r.id, 'manifest.mpd'));
-        return mkdir(join(out, r.id), { recursive: true }).then(() => runFfmpeg(args));
+        await mkdir(join(out, r.id), { recursive: true });
+        return runFfmpeg(args);
       }),
     );
+    const wallSec = Number(process.hrtime.bigint() - t0) / 1e9;
     await rm(out, { recursive: true, force: true });
+    const cpu = usages.every((u) => u.cpuSec !== null) ? usages.reduce((a, u) => a + u.cpuSec!, 0) : null;
+    return { wallSec, cpuSec: cpu };
   };
 
-  const times = { ours: [] as number[], handWritten: [] as number[], perRung: [] as number[] };
+  const runs = { ours: [] as Usage[], handWritten: [] as Usage[], perRung: [] as Usage[] };
   for (let i = 0; i < REPEAT; i++) {
     // Interleave the variants so background load hits all of them alike.
-    times.handWritten.push(await timed(handWritten));
-    times.ours.push(await timed(ours));
-    times.perRung.push(await timed(perRung));
-    console.log(`run ${i + 1}/${REPEAT}: ours ${times.ours.at(-1)!.toFixed(2)} s, (a) ${times.handWritten.at(-1)!.toFixed(2)} s, (b) ${times.perRung.at(-1)!.toFixed(2)} s`);
+    runs.handWritten.push(await handWritten());
+    runs.ours.push(await ours());
+    runs.perRung.push(await perRung());
+    const f = (u: Usage): string => `${u.wallSec.toFixed(2)} s wall${u.cpuSec !== null ? ` / ${u.cpuSec.toFixed(1)} s CPU` : ''}`;
+    console.log(`run ${i + 1}/${REPEAT}: ours ${f(runs.ours.at(-1)!)}, (a) ${f(runs.handWritten.at(-1)!)}, (b) ${f(runs.perRung.at(-1)!)}`);
   }
   await rm(work, { recursive: true, force: true });
-  const ourWall = median(times.ours);
-  const aWall = median(times.handWritten);
-  const bWall = median(times.perRung);
+  const wall = (us: Usage[]): number => median(us.map((u) => u.wallSec));
+  const cpu = (us: Usage[]): number | null => (us.every((u) => u.cpuSec !== null) ? median(us.map((u) => u.cpuSec!)) : null);
+  const ourWall = wall(runs.ours);
+  const aWall = wall(runs.handWritten);
+  const bWall = wall(runs.perRung);
+  const [ourCpu, aCpu, bCpu] = [cpu(runs.ours), cpu(runs.handWritten), cpu(runs.perRung)];
   const result = {
     clip: { width: W, height: H, fps: FPS, durationSec: DURATION, rungs: rungs.map((r) => r.id), preset: o.preset, segmentDurationSec: D },
     repeat: REPEAT,
@@ -144,6 +187,9 @@ async function main(): Promise<void> {
     speedupVsPerRung: round(bWall / ourWall),
     targets: { ratioVsHandWrittenMax: 1.05, speedupVsPerRungMin: 1.6 },
     meetsTargets: ourWall / aWall <= 1.05 && bWall / ourWall >= 1.6,
+    cpuSec: { ours: ourCpu, handWritten: aCpu, perRung: bCpu },
+    cpuRatioVsHandWritten: ourCpu !== null && aCpu ? round(ourCpu / aCpu) : null,
+    cpuSpeedupVsPerRung: ourCpu && bCpu !== null ? round(bCpu / ourCpu) : null,
     cpus: (await import('node:os')).cpus().length,
     loadAvg: (await import('node:os')).loadavg().map(round),
   };
@@ -152,7 +198,9 @@ encode benchmark: synthetic ${W}x${H} ${FPS} fps, ${DURATION} s, ${rungs.length}
   ours (encodeTitle)           ${result.oursWallSec.toFixed(2)} s   ${result.realtimeFactor.toFixed(2)}× realtime
   (a) hand-written 1 command   ${result.handWrittenWallSec.toFixed(2)} s   ours/(a) = ${result.ratioVsHandWritten.toFixed(3)}  (target ≤ 1.05)
   (b) one process per rung     ${result.perRungWallSec.toFixed(2)} s   (b)/ours = ${result.speedupVsPerRung.toFixed(2)}× (target ≥ 1.6)
-  load average ${result.loadAvg.join(' ')} on ${result.cpus} CPUs${result.meetsTargets ? '' : '  — targets NOT met in this run'}`);
+  CPU time (independent of other load): ours ${fmt(ourCpu)} s, (a) ${fmt(aCpu)} s, (b) ${fmt(bCpu)} s` +
+    ` → ours/(a) = ${fmt(result.cpuRatioVsHandWritten, 3)}, (b)/ours = ${fmt(result.cpuSpeedupVsPerRung)}×
+  load average ${result.loadAvg.join(' ')} on ${result.cpus} CPUs${result.meetsTargets ? '' : '  — wall-time targets NOT met in this run'}`);
   if (o.json) {
     await writeFile(o.json, `${JSON.stringify(result, null, 2)}\n`);
     console.log(`wrote ${o.json}`);
@@ -160,6 +208,7 @@ encode benchmark: synthetic ${W}x${H} ${FPS} fps, ${DURATION} s, ${rungs.length}
 }
 
 const round = (n: number): number => Math.round(n * 1000) / 1000;
+const fmt = (n: number | null, digits = 2): string => (n === null ? 'n/a' : n.toFixed(digits));
 
 main().catch((err: unknown) => {
   console.error(`error: ${(err as Error).message}`);

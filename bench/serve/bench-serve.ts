@@ -133,7 +133,7 @@ interface Result {
   ratioToNginx?: number;
 }
 
-async function wrk(bin: string, url: string, paths: string[], dir: string): Promise<Omit<Result, 'target' | 'size'>> {
+async function wrk(bin: string, url: string, paths: string[], dir: string, seconds = o.duration): Promise<Omit<Result, 'target' | 'size'>> {
   const script = join(dir, `paths-${Math.random().toString(36).slice(2)}.lua`);
   writeFileSync(
     script,
@@ -150,7 +150,7 @@ done = function(summary, latency, requests)
 end
 `,
   );
-  const { stdout } = await run(bin, ['-t', o.threads, '-c', o.connections, '-d', `${o.duration}s`, '--timeout', '10s', '-s', script, url], { maxBuffer: 1 << 20 });
+  const { stdout } = await run(bin, ['-t', o.threads, '-c', o.connections, '-d', `${seconds}s`, '--timeout', '10s', '-s', script, url], { maxBuffer: 1 << 20 });
   const line = stdout.split('\n').find((l) => l.startsWith('JSON '));
   if (!line) throw new Error(`wrk printed no summary:\n${stdout}`);
   const j = JSON.parse(line.slice(5)) as { requests: number; bytes: number; duration_us: number; p50_us: number; p99_us: number; errors: number };
@@ -176,6 +176,8 @@ async function main(): Promise<void> {
     const targets: Array<[string, string]> = [['edge (hot cache)', edge], ['origin', stack.originUrl]];
     if (nginx) targets.push(['nginx', nginx.url]);
     const results: Result[] = [];
+    // 1 s warm-up per target (JIT, connection pools, page cache) before anything is measured
+    for (const [, url] of targets) await wrk(wrkBin, url, [...media.big, ...media.small], scratch, '1');
     for (const [size, paths] of [['1 MiB', media.big], ['100 KiB', media.small]] as const) {
       for (const [target, url] of targets) {
         const r = await wrk(wrkBin, url, paths, scratch);

@@ -4,6 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { access, constants, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { binaries } from '../ffmpeg/binaries.ts';
 import { EncodeError } from '../errors.ts';
 import { sourceFactsFromProbe, type ProbedSource, type ProbeJson } from './source-facts.ts';
@@ -46,7 +47,8 @@ export async function probeSource(filePath: string): Promise<ProbedSource> {
   await checkReadableFile(filePath);
   let json: ProbeJson;
   try {
-    json = (await runFfprobeJson(filePath)).json as ProbeJson;
+    // Absolute path: a relative name like "a:b.mp4" would otherwise be read as a protocol.
+    json = (await runFfprobeJson(resolve(filePath))).json as ProbeJson;
   } catch (err) {
     const stderr = String((err as { stderr?: string }).stderr ?? '').trim();
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'EACCES') {

@@ -217,8 +217,6 @@ export class Edge {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     this.rollRate();
     this.rateBuckets[this.rateBuckets.length - 1]!++;
-    this.active++;
-    res.once('close', () => this.active--);
     let url = req.url ?? '/';
     if (!url.startsWith('/')) {
       // absolute-form request target
@@ -243,6 +241,14 @@ export class Edge {
         this.finish(res, 405, `method ${method} not allowed on media: use GET or HEAD`, { Allow: 'GET, HEAD, OPTIONS' });
         return;
       }
+      this.active++;
+      // Hits without shaping finish synchronously; anything that waits is tracked until the response closes.
+      const sync = this.serveHit(req, res, path.slice(7), query);
+      if (sync) {
+        this.active--;
+        return;
+      }
+      res.once('close', () => this.active--);
       this.handleMedia(req, res, path.slice(7), query).catch((err: unknown) => {
         this.log.error({ err, path }, 'unexpected error serving media');
         this.finish(res, 502, 'edge could not serve this object');
@@ -326,8 +332,44 @@ export class Edge {
     return link;
   }
 
-  private async handleMedia(req: IncomingMessage, res: ServerResponse, rawPath: string, query: string): Promise<void> {
+  /** Validated media paths (raw → key) so hot requests skip decoding and the whitelist check. */
+  private readonly pathMemo = new Map<string, string>();
+
+  private mediaKey(rawPath: string): ReturnType<typeof parseMediaPath> {
+    const memo = this.pathMemo.get(rawPath);
+    if (memo !== undefined) return { ok: true, segments: [], relPath: memo };
     const sp = parseMediaPath(rawPath);
+    if (sp.ok) {
+      if (this.pathMemo.size >= 20_000) this.pathMemo.clear();
+      this.pathMemo.set(rawPath, sp.relPath);
+    }
+    return sp;
+  }
+
+  /**
+   * The hot path: a fresh cached segment, no query string, no session, no edge-wide shaping.
+   * Serves it synchronously and returns true; returns false when the full path (handleMedia) is needed.
+   */
+  private serveHit(req: IncomingMessage, res: ServerResponse, rawPath: string, query: string): boolean {
+    if (query !== '' || this.o.defaultShape?.kbps != null || this.o.defaultShape?.trace != null || (this.o.defaultShape?.latencyMs ?? 0) > 0) return false;
+    if (req.headers['x-session'] !== undefined || req.headers['cmcd-session'] !== undefined) return false;
+    const sp = this.mediaKey(rawPath);
+    if (!sp.ok) return false;
+    const key = sp.relPath;
+    const obj = this.cache.peek(key);
+    if (!obj) return false;
+    const now = Date.now();
+    if (now - obj.storedAt >= obj.maxAgeSec * 1000 || kindOf(key) === 'manifest') return false;
+    this.cache.get(key); // count the access for the eviction policy
+    const r = serveStored(req, res, obj, ['X-Cache', 'HIT', 'X-Edge', this.id, 'Age', String(Math.max(0, Math.floor((now - obj.storedAt) / 1000)))], null);
+    this.stats.count(r.status, r.bytes);
+    this.stats.hits++;
+    this.stats.hitBytes += r.bytes;
+    return true;
+  }
+
+  private async handleMedia(req: IncomingMessage, res: ServerResponse, rawPath: string, query: string): Promise<void> {
+    const sp = this.mediaKey(rawPath);
     if (!sp.ok) {
       this.finish(res, sp.status, `refused media path: ${sp.reason}`);
       return;

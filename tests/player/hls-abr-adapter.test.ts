@@ -278,3 +278,20 @@ describe('hls.js adapter: cancelled downloads', () => {
     abr.destroy();
   });
 });
+
+describe('hls.js adapter: playback state for the rule', () => {
+  it('passes the buffer goal, the fragment duration and the segments left', () => {
+    const rule = new SpyRule();
+    const C = createHlsAbrController(rule, hooks());
+    const hls = Object.assign(new FakeHls(), { config: { maxBufferLength: 30 } });
+    hls.media = Object.assign(hls.media, { duration: 60, currentTime: 10 });
+    hls.mainForwardBufferInfo = { len: 14 };
+    const abr = new C(hls);
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(1) });
+    loaded(hls, frag(1), 100_000, 0, 10, 100);
+    void abr.nextAutoLevel;
+    const [state] = rule.last('chooseNext') as [Record<string, unknown>];
+    expect(state).toMatchObject({ bufferSec: 14, maxBufferSec: 30, segmentDurationSec: 4, segmentsLeft: 9 });
+    abr.destroy();
+  });
+});

@@ -206,3 +206,21 @@ describe('shaka adapter: lifecycle', () => {
     expect(switches).toHaveLength(1);
   });
 });
+
+describe('shaka adapter: manual pin then Auto', () => {
+  it('a pin switches at once with a buffer flush; back to Auto, trySuggestStreams returns to the rule pick', () => {
+    const { rule, mgr, switches, decisions } = setup();
+    mgr.enable();
+    rule.start = { rungIndex: 3, estimateBps: 9e6, reason: 'startup' };
+    mgr.chooseVariant();
+    // User pins 240p (the engine pins the rule, then asks for the switch).
+    mgr.switchNow(0);
+    expect(switches.map((s) => [s.v.video?.height, s.clear])).toEqual([[240, true]]);
+    expect(decisions.at(-1)).toMatchObject({ from: 3, to: 0, reason: 'pinned' });
+    // Back to Auto: the rule wants 1080p again.
+    rule.next = { rungIndex: 3, estimateBps: 9e6, reason: 'climb' };
+    mgr.segmentDownloaded(100, 1_000_000, false); // a download while pinned does not switch (allowSwitch false)
+    mgr.trySuggestStreams();
+    expect(switches.map((s) => s.v.video?.height)).toEqual([240, 1080]);
+  });
+});

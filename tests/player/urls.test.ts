@@ -56,3 +56,14 @@ describe('chart columns', () => {
     expect(cols).toEqual([[1, 2, 3], [null, 4, null], [2, null, 3]]);
   });
 });
+
+import { segmentsLeft } from '../../player/src/engines/rule-extras.ts';
+describe('segmentsLeft (PlaybackState for the rule)', () => {
+  it('counts segments beyond the buffered end, at least 1, undefined when unknown', () => {
+    expect(segmentsLeft(60, 10, 20, 4)).toBe(8);
+    expect(segmentsLeft(60, 10, 49.995, 4)).toBe(1);
+    expect(segmentsLeft(Infinity, 10, 20, 4)).toBeUndefined();
+    expect(segmentsLeft(undefined, 10, 20, 4)).toBeUndefined();
+    expect(segmentsLeft(60, 0, 0, 0)).toBeUndefined();
+  });
+});

@@ -60,26 +60,15 @@ export function planWithDp(p: DpInput): DpResult {
   const dl = new Float64Array(n * k);
   for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) dl[r * k + j] = p.latencySec + (p.segmentBits[r] ?? 0) / (p.scenarios[j] as number);
 
-  // V(b, r, j): value at grid buffer b, previous rung r, current level j (before the next download).
+  // V(b, r, j): value at grid buffer b, previous rung r, level j seen by the
+  // previous download. The next rung is chosen before its level is known.
   let V = new Float64Array(g * n * k);
   for (let b = 0; b < g; b++) {
     const t = p.terminalBufferValue * Math.min(b * step, p.terminalBufferCapSec);
     for (let i = 0; i < n * k; i++) V[b * n * k + i] = t;
   }
-  // W(b, r, j) = E[V(b, r, next level) | current level j].
-  const W = new Float64Array(g * n * k);
-  const expectNext = (): void => {
-    for (let b = 0; b < g; b++) {
-      for (let r = 0; r < n; r++) {
-        let m = 0;
-        for (let j = 0; j < k; j++) m += V[idx(b, r, j)] as number;
-        m /= k;
-        for (let j = 0; j < k; j++) W[idx(b, r, j)] = rho * (V[idx(b, r, j)] as number) + (1 - rho) * m;
-      }
-    }
-  };
-  // Q(buffer, rung, level): download `rung` at `level`, then continue optimally.
-  const q = (buf: number, r: number, j: number): number => {
+  // G(buffer, rung, level): download `rung` at `level`, then continue optimally.
+  const G = (vals: Float64Array, buf: number, r: number, j: number): number => {
     const t = dl[r * k + j] as number;
     let x = buf - t;
     let stall = 0;
@@ -90,43 +79,51 @@ export function planWithDp(p: DpInput): DpResult {
     x = Math.min(x + p.segmentDurationSec, cap) / step;
     const i = Math.min(g - 1, Math.floor(x));
     const f = x - i;
-    const cont = i >= g - 1 ? (W[idx(g - 1, r, j)] as number) : (1 - f) * (W[idx(i, r, j)] as number) + f * (W[idx(i + 1, r, j)] as number);
+    const cont = i >= g - 1 ? (vals[idx(g - 1, r, j)] as number) : (1 - f) * (vals[idx(i, r, j)] as number) + f * (vals[idx(i + 1, r, j)] as number);
     return (p.utility[r] as number) - p.rebufferPenalty * stall + cont;
   };
+  // Expected value of choosing each rung at buffer `buf` after a download at level jp.
+  const gv = new Float64Array(n * k);
+  const mean = new Float64Array(n);
+  const fill = (vals: Float64Array, buf: number): void => {
+    for (let r = 0; r < n; r++) {
+      let m = 0;
+      for (let j = 0; j < k; j++) {
+        const v = G(vals, buf, r, j);
+        gv[r * k + j] = v;
+        m += v;
+      }
+      mean[r] = m / k;
+    }
+  };
+  const expected = (r: number, jp: number): number => rho * (gv[r * k + jp] as number) + (1 - rho) * (mean[r] as number);
 
-  const Qb = new Float64Array(n);
   for (let h = H - 1; h >= 1; h--) {
-    expectNext();
     const NV = new Float64Array(g * n * k);
     for (let b = 0; b < g; b++) {
-      for (let j = 0; j < k; j++) {
-        for (let r = 0; r < n; r++) Qb[r] = q(b * step, r, j);
+      fill(V, b * step);
+      for (let jp = 0; jp < k; jp++) {
         for (let last = 0; last < n; last++) {
           const ul = p.utility[last] as number;
           let best = -Infinity;
           for (let r = 0; r < n; r++) {
-            const v = (Qb[r] as number) - p.switchPenalty * Math.abs((p.utility[r] as number) - ul);
+            const v = expected(r, jp) - p.switchPenalty * Math.abs((p.utility[r] as number) - ul);
             if (v > best) best = v;
           }
-          NV[idx(b, last, j)] = best;
+          NV[idx(b, last, jp)] = best;
         }
       }
     }
     V = NV;
   }
-  expectNext();
-  // First decision at the exact buffer level; the level of the next download
-  // is the current one (the last measured) with probability rho.
-  const buf = Math.min(p.bufferSec, cap);
+  // First decision at the exact buffer level, after the last measured level (k − 1).
+  fill(V, Math.min(p.bufferSec, cap));
   const values: number[] = [];
   let bestRung = 0;
   let bestVal = -Infinity;
   const ul = p.lastRung >= 0 ? (p.utility[p.lastRung] as number) : NaN;
   for (let r = 0; r < n; r++) {
-    let m = 0;
-    for (let j = 0; j < k; j++) m += q(buf, r, j);
-    m /= k;
-    const v = rho * q(buf, r, k - 1) + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
+    const v = expected(r, k - 1) - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;

@@ -13,3 +13,14 @@ export function exportEstimate(rule: AbrRule | undefined): { estimateBps: number
   const r = rule as (AbrRule & { exportEstimate?: () => { estimateBps: number; latencyMs: number } | null }) | undefined;
   return r?.exportEstimate?.() ?? null;
 }
+
+/**
+ * Segments still to fetch including the next one (PlaybackState.segmentsLeft), from the media clock:
+ * what lies beyond the buffered end, in segments. Undefined for live/unknown durations.
+ */
+export function segmentsLeft(durationSec: number | undefined, currentTimeSec: number, bufferSec: number, segmentSec: number): number | undefined {
+  if (durationSec === undefined || !Number.isFinite(durationSec) || !(durationSec > 0) || !(segmentSec > 0)) return undefined;
+  const remaining = durationSec - (currentTimeSec + bufferSec);
+  // A few ms of rounding at the end must not count as one more segment.
+  return Math.max(1, Math.ceil(remaining / segmentSec - 0.01));
+}

@@ -108,6 +108,8 @@ export default class ComparisonReporter implements Reporter {
       console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
       for (const l of lines) console.log(fmt(l));
       console.log('* stock = the engine\'s own ABR (?abr=default): recorded, not asserted. Bounds are asserted for ours only.');
+      console.log('  startup at 20 Mbit/s + 40 ms (CDP); drop 20 → 0.8 and climb 0.8 → 20 Mbit/s (CDP); trace = server replay (mode in the JSON);');
+      console.log('  stall ratio = stall time / wall time on the trace; avg = time-weighted declared bitrate of the shown rung; — = not observed/not run.');
       const failed = ordered.flatMap((r) => Object.entries(r.status).filter(([, s]) => s !== 'passed').map(([sc, s]) => `${r.engine}/${r.abr}/${sc}: ${s}`));
       if (failed.length) console.log('Scenario runs not passed: ' + failed.join(', '));
     }

@@ -142,6 +142,13 @@ export const test = base.extend<Fixtures>({
       await keep('player-events.json', JSON.stringify(probe, null, 2), 'application/json');
       await keep('server.log', readFrom(e2e.serverLog, logStart) || '(the server logged nothing during this test)\n', 'text/plain');
       await keep('console.json', JSON.stringify(consoleLog, null, 2), 'application/json');
+      // The stack logs little per request: its own view of edges, topology and counters helps more.
+      const grab = async (p: string) =>
+        fetch(new URL(p, e2e.originUrl), { signal: AbortSignal.timeout(3000) })
+          .then(async (r) => `## GET ${p} → ${r.status}\n${await r.text()}\n`)
+          .catch((err) => `## GET ${p} failed: ${err}\n`);
+      const stateDump = (await Promise.all(['/api/edges', '/api/topology', '/metrics'].map(grab))).join('\n');
+      await keep('server-state.txt', stateDump, 'text/plain');
     },
     { auto: true },
   ],

@@ -13,7 +13,7 @@
  */
 import type { AbrRule, PlaybackState, Rung } from '../../abr/types.ts';
 import { manifestHintBps } from '../manifest-hint.ts';
-import { cancelInFlight } from '../rule-extras.ts';
+import { cancelInFlight, segmentsLeft } from '../rule-extras.ts';
 
 /** hls.js event names we listen to (values of hls.js `Events`; literal so this file does not pull hls.js). */
 export const HLS_EVENTS = {
@@ -56,7 +56,8 @@ export interface HlsLike {
   off(event: string, fn: (event: string, data: any) => void, ctx?: unknown): void;
   trigger(event: string, data: unknown): boolean | void;
   readonly levels: LevelLike[];
-  readonly media: { playbackRate: number; paused: boolean } | null;
+  readonly media: { playbackRate: number; paused: boolean; duration?: number; currentTime?: number } | null;
+  readonly config?: { maxBufferLength?: number };
   readonly mainForwardBufferInfo: { len: number } | null;
   readonly minAutoLevel: number;
   readonly maxAutoLevel: number;
@@ -134,6 +135,8 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
     private startHintBps: number | undefined;
     private timer: ReturnType<typeof setInterval> | null = null;
     private fragCurrent: FragLike | null = null;
+    /** Duration of the last main fragment seen: the size of the next one, for the rule. */
+    private lastFragDurationSec = 0;
     readonly bwEstimator: RuleBandwidthView;
 
     constructor(hls: HlsLike) {
@@ -210,12 +213,18 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
 
     private playbackState(): PlaybackState {
       const hls = this.hls!;
-      const rate = hls.media && hls.media.playbackRate ? Math.abs(hls.media.playbackRate) : 1;
+      const media = hls.media;
+      const rate = media && media.playbackRate ? Math.abs(media.playbackRate) : 1;
+      const bufferSec = hls.mainForwardBufferInfo?.len ?? 0;
+      const seg = this.lastFragDurationSec;
       return {
-        bufferSec: hls.mainForwardBufferInfo?.len ?? 0,
+        bufferSec,
         nowMs: now(),
         playbackRate: rate,
         maxRungIndex: hls.maxAutoLevel >= 0 ? hls.maxAutoLevel : undefined,
+        segmentDurationSec: seg > 0 ? seg : undefined,
+        maxBufferSec: hls.config?.maxBufferLength,
+        segmentsLeft: segmentsLeft(media?.duration, media?.currentTime ?? 0, bufferSec, seg),
       };
     }
 
@@ -273,6 +282,7 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
       const frag = data.frag;
       if (!this.isMainMedia(frag)) return;
       this.noteRequested(frag.level);
+      if (frag.duration > 0) this.lastFragDurationSec = frag.duration;
       // The previous fragment neither finished nor was abandoned by us (a seek or flush aborted it):
       // its partial progress must not weigh on the next pick.
       if (this.fragCurrent && this.fragCurrent !== frag) cancelInFlight(rule);

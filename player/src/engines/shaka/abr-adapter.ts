@@ -16,7 +16,7 @@
  * The shaka types are described structurally so tests can drive this with a fake player.
  */
 import type { AbrRule, PlaybackState, Rung } from '../../abr/types.ts';
-import { cancelInFlight } from '../rule-extras.ts';
+import { cancelInFlight, segmentsLeft } from '../rule-extras.ts';
 
 export interface StreamLike {
   id: number;
@@ -50,6 +50,7 @@ export interface RequestContextLike {
 }
 export interface MediaLike {
   currentTime: number;
+  duration?: number;
   playbackRate: number;
   buffered: { length: number; start(i: number): number; end(i: number): number };
   clientHeight?: number;
@@ -70,6 +71,8 @@ export interface ShakaAbrHooks {
   /** Wall clock (shaka stamps requests with Date.now()). */
   wallNow?(): number;
   startEstimateBps?(): number | undefined;
+  /** The engine's buffering goal (shaka streaming.bufferingGoal), s. */
+  maxBufferSec?: number;
   /** shaka released this instance (it makes one per load / preload and releases old ones). */
   onRelease?(): void;
 }
@@ -112,6 +115,8 @@ export class OurShakaAbrManager {
   private loadedAny = false;
   private playbackRate = 1;
   private inFlight = new Map<RequestLike, InFlight>();
+  /** Duration of the last video segment seen: the size of the next one, for the rule. */
+  private lastSegmentSec = 0;
   private readonly now: () => number;
   private readonly wallNow: () => number;
 
@@ -225,11 +230,16 @@ export class OurShakaAbrManager {
   }
 
   private state(): PlaybackState {
+    const bufferSec = bufferAhead(this.media);
+    const seg = this.lastSegmentSec;
     return {
-      bufferSec: bufferAhead(this.media),
+      bufferSec,
       nowMs: this.now(),
       playbackRate: this.playbackRate,
       maxRungIndex: this.maxRung(),
+      segmentDurationSec: seg > 0 ? seg : undefined,
+      maxBufferSec: this.hooks.maxBufferSec,
+      segmentsLeft: segmentsLeft(this.media?.duration, this.media?.currentTime ?? 0, bufferSec, seg),
     };
   }
 
@@ -261,6 +271,19 @@ export class OurShakaAbrManager {
     const v = this.rungVariants[d.rung] ?? this.variants[0];
     if (!v) throw new Error('no variants to choose from');
     return v;
+  }
+
+  /**
+   * Manual quality: switch to the rung now, flushing what was buffered at the old one (the rule has been
+   * pinned, so later picks agree). Going through our own switchCallback keeps shaka's ABR enabled: shaka's
+   * selectVariantTrack() would also narrow its adaptation set to that rung's codec string, leaving Auto
+   * with a one-rung ladder afterwards.
+   */
+  switchNow(rung: number, reason = 'pinned'): void {
+    const v = this.rungVariants[rung];
+    if (!v) return;
+    this.note(rung, this.rule.estimateBps(), reason);
+    this.switchCb?.(v, true);
   }
 
   trySuggestStreams(): void {
@@ -305,6 +328,7 @@ export class OurShakaAbrManager {
     const rung = this.rungOfContext(context);
     const seg = context?.segment;
     const durationSec = seg ? Math.max(0, seg.getEndTime() - seg.getStartTime()) : 0;
+    if (durationSec > 0) this.lastSegmentSec = durationSec;
     const ttfbMs = request?.timeToFirstByte ?? 0;
 
     // Whole response reported at once (no progress events): that is the completed download.

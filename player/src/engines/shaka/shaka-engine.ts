@@ -8,6 +8,8 @@ import type { Engine, EngineEvents, EngineRung, LoadOptions } from '../engine.ts
 import { OurShakaAbrManager, type RequestLike } from './abr-adapter.ts';
 import { manifestHintBps } from '../manifest-hint.ts';
 
+/** Seconds fetched ahead (same as the hls.js engine's maxBufferLength, so the two compare). */
+const BUFFERING_GOAL_SEC = 30;
 const MANIFEST = 0; // shaka.net.NetworkingEngine.RequestType.MANIFEST
 const SEGMENT = 1; // shaka.net.NetworkingEngine.RequestType.SEGMENT
 
@@ -77,6 +79,7 @@ export class ShakaEngine implements Engine {
           onAbandon: (a) => this.events.emit('abandon', a),
           startEstimateBps: () => options.startEstimateBps ?? this.manifestHintBps,
           onRelease: () => this.managers.delete(manager),
+          maxBufferSec: BUFFERING_GOAL_SEC,
         });
         this.managers.add(manager);
         return manager;
@@ -93,7 +96,7 @@ export class ShakaEngine implements Engine {
       },
       streaming: {
         // Same buffer policy as the hls.js engine, so the two are comparable.
-        bufferingGoal: 30,
+        bufferingGoal: BUFFERING_GOAL_SEC,
         rebufferingGoal: 2,
         bufferBehind: 30,
       },
@@ -212,22 +215,36 @@ export class ShakaEngine implements Engine {
     const player = this.player;
     if (!player) return;
     const rule = this.options?.rule;
+    if (this.ours && rule) {
+      // Ours: the pin lives in the rule and shaka's ABR slot stays enabled (see OurShakaAbrManager.switchNow).
+      if (index === 'auto') {
+        this.auto = true;
+        rule.pin(null);
+        // Resume adaptation now rather than at the next segment.
+        for (const m of this.managers) m.trySuggestStreams();
+        return;
+      }
+      const i = Math.max(0, Math.min(index, this.ladder.length - 1));
+      this.auto = false;
+      rule.pin(i);
+      for (const m of this.managers) m.switchNow(i);
+      return;
+    }
+    // Stock ABR: shaka's own manual selection.
     if (index === 'auto') {
       this.auto = true;
-      rule?.pin(null);
-      player.configure({ abr: { enabled: true } });
-      // Resume adaptation now rather than at the next segment.
-      this.manager?.trySuggestStreams();
+      // selectVariantTrack() narrowed shaka's adaptation set to the pinned track's codec; a changed
+      // preferredVideo resets it (and re-chooses), then ABR takes over again.
+      player.configure({ abr: { enabled: true }, preferredVideo: [{ label: '', role: '', codec: '', hdrLevel: '', layout: '' }] } as never);
       return;
     }
     const rung = this.ladder[Math.max(0, Math.min(index, this.ladder.length - 1))];
     if (!rung) return;
     this.auto = false;
-    rule?.pin(rung.index);
     player.configure({ abr: { enabled: false } });
     const track = (player.getVariantTracks() as TrackLike[]).find((t) => t.id === rung.trackId);
     if (track) player.selectVariantTrack(track as unknown as shaka.extern.Track, true);
-    this.lastActiveRung = rung.index;
+    this.noteActive('pinned');
   }
 
   isAuto(): boolean {
