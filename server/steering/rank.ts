@@ -3,8 +3,10 @@
  * - unhealthy edges go last (listed so a client can still reach them if everything else is down);
  * - healthy edges are ordered by load score (in-flight requests + recent request rate + cache pressure),
  *   lower first, with throughput reported by clients on a pathway as a penalty when it is far below the best;
- * - stickiness: the client's current pathway stays first while its score is within `stickiness` of the best,
- *   so clients do not flap between equal edges.
+ * - stickiness: the client's current pathway stays first while its score is within `stickiness` (relative)
+ *   plus `stickyMargin` (absolute) of the best. The absolute margin matters: a single player's own requests
+ *   (one or two in flight, a few per second) are what makes its edge look busier than an idle one, and
+ *   without the margin every viewer would chase the idle edge and flap at each steering reload.
  */
 export interface EdgeLoad {
   id: string;
@@ -25,6 +27,8 @@ export interface ClientHints {
 export interface RankOptions {
   /** Relative score margin within which the client's current pathway keeps first place. */
   stickiness?: number;
+  /** Absolute score margin (≈ requests in flight) added to the relative one. */
+  stickyMargin?: number;
 }
 
 export function loadScore(e: EdgeLoad, bestThroughput: number): number {
@@ -36,7 +40,8 @@ export function loadScore(e: EdgeLoad, bestThroughput: number): number {
 }
 
 export function rankPathways(edges: EdgeLoad[], hints: ClientHints = {}, opts: RankOptions = {}): string[] {
-  const stickiness = opts.stickiness ?? 0.25;
+  const stickiness = opts.stickiness ?? 0.5;
+  const stickyMargin = opts.stickyMargin ?? 4;
   const bestThroughput = Math.max(0, ...edges.map((e) => e.reportedThroughputBps ?? 0));
   const healthy = edges.filter((e) => e.healthy);
   const unhealthy = edges.filter((e) => !e.healthy);
@@ -46,7 +51,7 @@ export function rankPathways(edges: EdgeLoad[], hints: ClientHints = {}, opts: R
   const first = scored[0];
   if (first && hints.pathway) {
     const cur = scored.find((s) => s.e.id === hints.pathway);
-    if (cur && cur !== first && cur.score <= first.score * (1 + stickiness) + 1) {
+    if (cur && cur !== first && cur.score <= first.score * (1 + stickiness) + stickyMargin) {
       scored.splice(scored.indexOf(cur), 1);
       scored.unshift(cur);
     }

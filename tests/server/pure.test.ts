@@ -237,6 +237,13 @@ describe('rankPathways', () => {
     expect(rankPathways(edges([{}, { inflight: 30 }]), { pathway: 'edge-2' })[0]).toBe('edge-1');
     expect(rankPathways(edges([{}, { healthy: false }]), { pathway: 'edge-2' })).toEqual(['edge-1', 'edge-3', 'edge-2']);
   });
+  it("does not move a lone viewer off its edge because of that viewer's own load", () => {
+    // One player: two requests in flight and ~5 req/s on its edge, the others idle. Without an absolute
+    // margin each steering reload would send it to an idle edge, which then looks busy: flapping.
+    const own = { inflight: 2, requestRate: 5 };
+    expect(rankPathways(edges([own]), { pathway: 'edge-1' })[0]).toBe('edge-1');
+    expect(rankPathways(edges([{}, own]), { pathway: 'edge-2' })[0]).toBe('edge-2');
+  });
   it('demotes a pathway on which clients report far lower throughput', () => {
     const r = rankPathways(edges([{ reportedThroughputBps: 500_000 }, { reportedThroughputBps: 8_000_000 }, { reportedThroughputBps: 7_000_000 }]));
     expect(r[r.length - 1]).toBe('edge-1');
