@@ -15,6 +15,8 @@ export interface DemoSourceOptions {
   audio?: boolean;
   /** x264 preset used to store the source (default ultrafast: the source is only an intermediate). */
   preset?: string;
+  /** x264 CRF of the stored source (default 23). */
+  crf?: number;
 }
 
 export function demoSourceCommand(outFile: string, o: DemoSourceOptions): FfmpegCommand {
@@ -38,6 +40,6 @@ export function demoSourceCommand(outFile: string, o: DemoSourceOptions): Ffmpeg
     `[0:v][life]overlay=x='mod(t*${Math.round(w / 6)},${w - ow})':y='(H-h)/2+(H-h)/2*sin(t)':shortest=1,format=yuv420p[v]`;
   const options = ['-map', '[v]'];
   if (o.audio !== false) options.push('-map', '2:a', '-c:a', 'aac', '-b:a', '160k');
-  options.push('-c:v', 'libx264', '-preset', o.preset ?? 'ultrafast', '-crf', '23', '-t', String(o.durationSec), '-movflags', '+faststart', '-f', 'mp4');
+  options.push('-c:v', 'libx264', '-preset', o.preset ?? 'ultrafast', '-crf', String(o.crf ?? 23), '-t', String(o.durationSec), '-movflags', '+faststart', '-f', 'mp4');
   return { inputs, filterComplex: filter, outputs: [{ target: outFile, options }] };
 }

@@ -3,6 +3,7 @@ import type { EvictionPolicy, PolicyName } from './policies/policy.ts';
 import { LruPolicy } from './policies/lru.ts';
 import { S3FifoPolicy } from './policies/s3-fifo.ts';
 import { PopularityPolicy } from './policies/popularity.ts';
+import { LookaheadPolicy } from './policies/lookahead.ts';
 
 export function createPolicy(name: PolicyName, capacityBytes: number): EvictionPolicy {
   switch (name) {
@@ -12,8 +13,10 @@ export function createPolicy(name: PolicyName, capacityBytes: number): EvictionP
       return new S3FifoPolicy(capacityBytes);
     case 'popularity':
       return new PopularityPolicy();
+    case 'lookahead':
+      return new LookaheadPolicy();
     default:
-      throw new Error(`unknown cache policy "${String(name)}": use lru, s3fifo or popularity`);
+      throw new Error(`unknown cache policy "${String(name)}": use lru, s3fifo, popularity or lookahead`);
   }
 }
 
@@ -22,6 +25,8 @@ export class ByteCache<V> {
   private used = 0;
   evictions = 0;
   evictedBytes = 0;
+  /** Objects the policy declined to admit (not stored; served once and forgotten). */
+  rejections = 0;
 
   constructor(
     readonly capacityBytes: number,
@@ -54,7 +59,7 @@ export class ByteCache<V> {
     return this.entries.has(key);
   }
 
-  /** Stores the value; objects larger than the whole cache are not stored (returns false). */
+  /** Stores the value; objects larger than the whole cache, or declined by the policy's admit(), are not stored (returns false). */
   set(key: string, value: V, size: number): boolean {
     const old = this.entries.get(key);
     if (old) {
@@ -63,6 +68,10 @@ export class ByteCache<V> {
       this.policy.remove(key);
     }
     if (size > this.capacityBytes) return false;
+    if (this.used + size > this.capacityBytes && this.policy.admit && !this.policy.admit(key, size)) {
+      this.rejections++;
+      return false;
+    }
     while (this.used + size > this.capacityBytes) {
       const victim = this.policy.evict();
       if (victim === undefined) break;

@@ -4,16 +4,21 @@
  *
  * - Estimate: ThroughputEstimator (TTFB apart, size-weighted samples, fast and
  *   slow EWMA, in-flight drop detection).
- * - Next rung: a lookahead over the buffer (MPC) with a robust throughput
- *   prediction (harmonic mean discounted by recent over-prediction). The plan
- *   trades bitrate, stall risk and switches with the same QoE the lab scores;
- *   the stall penalty is scaled to the ladder (top rung's utility per second of
- *   stall), so it means the same on a 4.3 Mb/s and a 20 Mb/s ladder.
+ * - Next rung (default): stochastic dynamic programming over the buffer
+ *   (dp-planner.ts). The recent segment throughputs × 0.8 are the possible
+ *   throughput levels, with persistence (a level tends to last); the plan runs
+ *   to the end of the video (or 48 segments) and trades bitrate, stall risk and
+ *   switches with the same QoE the lab scores. The stall penalty is scaled to
+ *   the ladder (top rung's utility per second of stall), so it means the same
+ *   on a 4.3 Mb/s and a 20 Mb/s ladder. The open-loop MPC planner
+ *   (lookahead-planner.ts, RobustMPC-style prediction in
+ *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
+ *   How the constants were chosen: bench/abr-lab/README.md.
  * - Drops are seen within a segment: a slow download in flight caps the
  *   prediction (hls.js #4291) and can be abandoned (abandonment.ts); after
  *   an abandon the next choice is capped to the rung we abandoned for (#6079).
- * - Climbs are prompt: the discount only counts over-prediction, so a
- *   recovering link is believed after one or two segments (#7948).
+ * - Climbs are prompt: a higher level that persists is believed within a
+ *   couple of segments, not after a slow average catches up (#7948).
  * - Start: from the seed estimate (last session / manifest) rather than
  *   always the lowest rung (#2361).
  * - Pin: a manual rung is honoured as is and never abandoned; pin(null) hands
@@ -41,6 +46,8 @@ export interface AbrConfig {
   dpGridStepSec: number;
   /** DP: probability that the next segment sees the same throughput level as the last one. */
   dpPersistence: number;
+  /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
+  dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
   utility: 'linear' | 'log';
   /** Stall penalty per second, in units of the top rung's utility. */
@@ -74,7 +81,8 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   planner: 'dp',
   dpHorizon: 48,
   dpGridStepSec: 0.5,
-  dpPersistence: 0,
+  dpPersistence: 0.7,
+  dpReactsWithinSegment: true,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -177,6 +185,7 @@ export class LookaheadAbr implements AbrRule {
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
         persistence: this.config.dpPersistence,
+        reactsWithinSegment: this.config.dpReactsWithinSegment,
         latencySec: this.estimator.latencyMs() / 1000,
         segmentDurationSec: segDur / rate,
         bufferSec: Math.max(0, state.bufferSec / rate - this.config.bufferReserveSec),

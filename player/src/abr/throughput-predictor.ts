@@ -1,13 +1,16 @@
 /**
- * Robust throughput prediction for the next few segments.
+ * Throughput prediction for the planners.
  *
- * Base prediction: the harmonic mean of the last `window` segment throughputs
- * (RobustMPC, Yin et al. SIGCOMM'15). It is then discounted by how much the
- * base prediction recently OVER-estimated the measured throughput:
- *     robust = base / (1 + errorWeight * maxOverestimate(last window)).
- * RobustMPC discounts by any error, also when the link got faster than
- * predicted; that makes it climb slowly after a recovery (the hls.js #7948
- * complaint). Only over-prediction causes stalls, so only it is discounted here.
+ * - For the DP planner (default): `throughputScenarios`, the last `window`
+ *   segment throughputs × `scenarioScale` as the possible levels.
+ * - For the MPC planner and as the reported estimate: `robustPrediction`, the
+ *   harmonic mean of the last `window` segment throughputs (RobustMPC, Yin et
+ *   al. SIGCOMM'15) discounted by the recent prediction error:
+ *       robust = base / (1 + errorWeight * maxError(last window)).
+ *   `symmetricError: false` counts only over-prediction (the one that causes
+ *   stalls); in the lab it scored lower than RobustMPC's symmetric error, so
+ *   the default stays symmetric.
+ * Both are capped by in-flight evidence of a drop (hls.js #4291).
  */
 
 import { harmonicMean, type ThroughputEstimator } from './throughput-estimator.ts';

@@ -9,7 +9,14 @@ export interface EvictionPolicy {
   remove(key: string): void;
   /** Picks a victim among cached keys, forgets it and returns it; undefined when empty. */
   evict(): string | undefined;
+  /**
+   * Optional admission control, asked on a miss when the object does not fit without evicting: false keeps the
+   * object out of the cache (the request still counts for the policy, and insert() is not called). Policies
+   * without it admit everything. Belady's offline policy never admits an object that will not be read again;
+   * an online policy can only estimate that.
+   */
+  admit?(key: string, size: number): boolean;
 }
 
-export type PolicyName = 'lru' | 's3fifo' | 'popularity';
-export const POLICY_NAMES: PolicyName[] = ['lru', 's3fifo', 'popularity'];
+export type PolicyName = 'lru' | 's3fifo' | 'popularity' | 'lookahead';
+export const POLICY_NAMES: PolicyName[] = ['lru', 's3fifo', 'popularity', 'lookahead'];

@@ -1,0 +1,342 @@
+/**
+ * "lookahead": a session-aware, position-aware eviction policy for VOD segment caches (the edge's default).
+ *
+ * Why: an edge cache of video segments is not an ordinary web cache. Viewers read a title's segments in order
+ * (k, k+1, … on one rendition, drifting between neighbouring renditions), and many stop early. So the best
+ * predictor of whether a cached segment (title T, track r, index k) will be read again is
+ *   (a) whether a viewer now playing T is *behind* k on that track (it will probably reach k soon), and
+ *   (b) how many new viewers of T arrive and survive to position k (early segments of popular titles are worth
+ *       more than late ones, because viewers abandon).
+ * Both are estimated online from nothing but the stream of requested keys, in order — what any edge sees. A
+ * request for (T, r, k) "advances" a cursor that was at (T, r, k-1) (or at k-1 on another track of T: a rung
+ * switch); with no such cursor it opens a new one (a new session, or a seek). Cursors that stop advancing
+ * expire (the viewer left). CMCD session ids would make the matching exact; key matching needs no client help.
+ *
+ * Value of a cached segment = its estimated request rate in the near future:
+ *   Σ_cursors behind k   P(viewer survives to k) · P(still on track r) / (expected requests until it gets there)
+ *   + (new-session rate of T) · survival(k) · share of T's requests on track r
+ * A byte of cache holding an object with rate λ yields λ bytes hit per byte held whatever the object's size, so
+ * for the byte hit ratio the value is the rate itself (not divided by size). Keys that are not numbered segments
+ * (manifests, init segments, other files) get their own observed request rate (decayed hits / age).
+ * Eviction picks the lowest-valued object among a random sample plus a small pool of previous good candidates
+ * (values change with every request, so a heap would always be stale; sampling is what Redis and LRB do).
+ * The "clock" is the number of requests the policy has seen: pure, no timers, deterministic.
+ */
+import type { EvictionPolicy } from './policy.ts';
+
+export interface SegmentKey {
+  title: string;
+  track: string;
+  index: number;
+}
+
+/**
+ * Splits `<title>/…/<prefix><number>[.ext]` into title, track (everything before the number) and index, e.g.
+ * `demo/v720p/seg-00012.m4s` → (demo, demo/v720p/seg-, 12), `7/3/41` → (7, 7/3/, 41). The prefix may not contain
+ * a dot, so `master.m3u8` or `init.mp4` are not segments. Keys without a `/` are not segments either.
+ */
+export function parseSegmentKey(key: string): SegmentKey | undefined {
+  const slash = key.indexOf('/');
+  if (slash <= 0) return undefined;
+  const last = key.lastIndexOf('/');
+  const m = /^([^.]*?)(\d+)(\.[^./]+)?$/.exec(key.slice(last + 1));
+  if (!m) return undefined;
+  return { title: key.slice(0, slash), track: key.slice(0, last + 1) + m[1], index: Number(m[2]) };
+}
+
+interface Cursor {
+  track: string;
+  pos: number;
+  last: number;
+}
+
+interface TitleStats {
+  /** Sessions started (cursors opened), decayed with the rest of the counts. */
+  starts: number;
+  /** Requests for this title, decayed. */
+  requests: number;
+  /** Requests per track, decayed. */
+  trackRequests: Map<string, number>;
+  /** reach[k]: cursor arrivals at position k (how many viewers got that far), decayed. */
+  reach: number[];
+  cursors: Cursor[];
+}
+
+interface Obj {
+  key: string;
+  size: number;
+  slot: number;
+  seg: SegmentKey | undefined;
+  t: TitleStats | undefined;
+  /** Decayed request count and first-seen time, for keys that are not segments. */
+  hits: number;
+  born: number;
+}
+
+export interface LookaheadOptions {
+  /** Random candidates examined per eviction. */
+  sample?: number;
+  /** A cursor idle for more than `expiry` × (active cursors) requests is considered gone. */
+  expiry?: number;
+  /** All counts are halved every `halfLife` requests so popularity follows the catalogue as it changes. */
+  halfLife?: number;
+  seed?: number;
+  aheadW?: number;
+  newW?: number;
+  oracle?: (key: string) => number;
+  smooth?: number;
+  /** Admit a missed object only if its value exceeds `admission` × the value of what it displaces (0: admit all). */
+  admission?: number;
+}
+
+export class LookaheadPolicy implements EvictionPolicy {
+  readonly name = 'lookahead';
+  private readonly objs = new Map<string, Obj>();
+  private readonly slots: Obj[] = [];
+  private readonly titles = new Map<string, TitleStats>();
+  private pool: Obj[] = [];
+  private clock = 0;
+  private active = 0;
+  /** Probability that a cursor's next request stays on its track (online: advances on same track / all). */
+  private stay = 0.95;
+  private stayN = 20;
+  private stayS = 19;
+  private totalRequests = 0;
+  private seed: number;
+  private readonly sample: number;
+  private readonly expiry: number;
+  private readonly halfLife: number;
+  private readonly aheadW: number;
+  private readonly newW: number;
+  private readonly smooth: number;
+  private readonly newOracle: ((key: string) => number) | undefined;
+  private readonly admission: number;
+  private readonly oracle: ((key: string) => number) | undefined;
+
+  constructor(o: LookaheadOptions = {}) {
+    this.sample = o.sample ?? 32;
+    this.expiry = o.expiry ?? 6;
+    this.halfLife = o.halfLife ?? 200_000;
+    this.seed = (o.seed ?? 1) >>> 0;
+    this.aheadW = o.aheadW ?? 1;
+    this.newW = o.newW ?? 1;
+    this.smooth = o.smooth ?? 4;
+    this.newOracle = o.newOracle;
+    this.admission = o.admission ?? 1;
+    this.oracle = o.oracle;
+  }
+
+  private rand(): number {
+    // mulberry32: deterministic so that simulations and tests are reproducible
+    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
+    let t = this.seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  private titleOf(name: string): TitleStats {
+    let t = this.titles.get(name);
+    if (!t) {
+      t = { starts: 0, requests: 0, trackRequests: new Map(), reach: [], cursors: [] };
+      this.titles.set(name, t);
+    }
+    return t;
+  }
+
+  /** Records one request (hit or miss): moves or opens a cursor and updates the counts. */
+  private observe(o: Obj): void {
+    this.clock++;
+    this.totalRequests++;
+    o.hits++;
+    const seg = o.seg;
+    const t = o.t;
+    if (seg && t) {
+      t.requests++;
+      t.trackRequests.set(seg.track, (t.trackRequests.get(seg.track) ?? 0) + 1);
+      let c: Cursor | undefined;
+      let other: Cursor | undefined;
+      for (const x of t.cursors) {
+        if (x.pos !== seg.index - 1) continue;
+        if (x.track === seg.track) {
+          c = x;
+          break;
+        }
+        other ??= x;
+      }
+      if (c || other) {
+        const moved = (c ?? other)!;
+        this.stayN++;
+        if (c) this.stayS++;
+        moved.track = seg.track;
+        moved.pos = seg.index;
+        moved.last = this.clock;
+      } else {
+        t.cursors.push({ track: seg.track, pos: seg.index, last: this.clock });
+        t.starts++;
+        this.active++;
+      }
+      t.reach[seg.index] = (t.reach[seg.index] ?? 0) + 1;
+    }
+    if (this.clock % 1024 === 0) this.expire();
+    if (this.totalRequests % this.halfLife === 0) this.decay();
+  }
+
+  /** Drops cursors whose viewer has not come back for much longer than a viewer's usual gap between requests. */
+  private expire(): void {
+    const limit = this.expiry * Math.max(1, this.active);
+    let n = 0;
+    for (const t of this.titles.values()) {
+      if (t.cursors.length === 0) continue;
+      t.cursors = t.cursors.filter((c) => this.clock - c.last <= limit);
+      n += t.cursors.length;
+    }
+    this.active = n;
+    this.stay = this.stayS / this.stayN;
+  }
+
+  private decay(): void {
+    for (const [name, t] of this.titles) {
+      t.starts /= 2;
+      t.requests /= 2;
+      for (const [k, v] of t.trackRequests) t.trackRequests.set(k, v / 2);
+      for (let i = 0; i < t.reach.length; i++) if (t.reach[i] !== undefined) t.reach[i]! /= 2;
+      if (t.requests < 0.01 && t.cursors.length === 0) this.titles.delete(name);
+    }
+    for (const o of this.objs.values()) o.hits /= 2;
+    this.stayN /= 2;
+    this.stayS /= 2;
+  }
+
+  /**
+   * Viewers of `t` that reached position k, smoothed over ±`smooth` positions: the count at one position is a
+   * handful of viewers for most titles, and a viewer's chance to stop does not change from one segment to the next.
+   */
+  private reachAt(t: TitleStats, k: number): number {
+    const w = this.smooth;
+    let sum = 0;
+    let n = 0;
+    for (let j = Math.max(0, k - w); j <= k + w; j++) {
+      if (j >= t.reach.length) break;
+      sum += t.reach[j] ?? 0;
+      n++;
+    }
+    return n > 0 ? sum / n : 0;
+  }
+
+  /** Share of viewers of `t` that reach position k among those that reached position p (≤ 1). */
+  private survival(t: TitleStats, p: number, k: number): number {
+    const a = this.reachAt(t, p);
+    if (a <= 0) return 0.5;
+    return Math.min(1, this.reachAt(t, k) / a);
+  }
+
+  /** Estimated requests per request-tick for the object in the near future (see the header comment). */
+  value(o: Obj): number {
+    if (this.oracle) return this.oracle(o.key);
+    const seg = o.seg;
+    const t = o.t;
+    const s = Math.max(1, this.active);
+    if (!seg || !t) return o.hits / (this.clock - o.born + s);
+    let v = 0;
+    for (const c of t.cursors) {
+      const d = seg.index - c.pos;
+      if (d <= 0) continue;
+      const stayD = Math.pow(this.stay, d);
+      const onTrack = c.track === seg.track ? stayD : (1 - stayD) / Math.max(1, t.trackRequests.size - 1);
+      if (onTrack <= 0) continue;
+      v += (this.aheadW * this.survival(t, c.pos, seg.index) * onTrack) / (d * s);
+    }
+    // new sessions: starts per request × share reaching k (from position of the first segment) × track share
+    if (this.newOracle) return v + this.newOracle(o.key);
+    if (t.requests > 0 && this.totalRequests > 0) {
+      // viewers that reached k per request tick ≈ new-session rate × survival to k
+      const reachRate = this.reachAt(t, seg.index) / Math.min(this.totalRequests, this.halfLife * 2);
+      v += this.newW * reachRate * ((t.trackRequests.get(seg.track) ?? 0) / t.requests);
+    }
+    return v;
+  }
+
+  /** A key whose request admit() has already recorded, so that insert() does not count it twice. */
+  private admitted: string | undefined;
+
+  /**
+   * Admission: an object is stored only if its value is above the value of what it would push out (the lowest
+   * candidates of a sample), the online counterpart of Belady not admitting objects that will not be read again
+   * (e.g. the segment a lone viewer of an unpopular title reads, far into the title).
+   */
+  admit(key: string, size: number): boolean {
+    const seg = parseSegmentKey(key);
+    const probe: Obj = { key, size, slot: -1, seg, t: seg ? this.titleOf(seg.title) : undefined, hits: 0, born: this.clock };
+    this.observe(probe);
+    this.admitted = key;
+    if (!this.admission || !seg || this.slots.length === 0) return true;
+    const v = this.value(probe);
+    const cand = this.candidates();
+    // the values of the bytes it would displace, lowest first
+    let freed = 0;
+    let worth = 0;
+    for (const [cv, o] of cand) {
+      const take = Math.min(o.size, size - freed);
+      worth += cv * take;
+      freed += take;
+      if (freed >= size) break;
+    }
+    const threshold = freed > 0 ? worth / freed : 0;
+    const ok = v > threshold * this.admission;
+    if (!ok) this.admitted = undefined;
+    return ok;
+  }
+
+  insert(key: string, size: number): void {
+    let o = this.objs.get(key);
+    if (!o) {
+      const seg = parseSegmentKey(key);
+      o = { key, size, slot: this.slots.length, seg, t: seg ? this.titleOf(seg.title) : undefined, hits: 0, born: this.clock };
+      this.objs.set(key, o);
+      this.slots.push(o);
+    }
+    o.size = size;
+    if (this.admitted === key) this.admitted = undefined;
+    else this.observe(o); // the miss is a request too
+  }
+
+  touch(key: string): void {
+    const o = this.objs.get(key);
+    if (o) this.observe(o);
+  }
+
+  remove(key: string): void {
+    const o = this.objs.get(key);
+    if (!o) return;
+    this.objs.delete(key);
+    const lastObj = this.slots.pop()!;
+    if (lastObj !== o) {
+      this.slots[o.slot] = lastObj;
+      lastObj.slot = o.slot;
+    }
+    o.slot = -1;
+  }
+
+  /** Pool + random sample with their current values, lowest first (ties: the oldest first). */
+  private candidates(): Array<[number, Obj]> {
+    const n = this.slots.length;
+    const cand: Array<[number, Obj]> = [];
+    for (const o of this.pool) if (o.slot >= 0) cand.push([this.value(o), o]);
+    const k = Math.min(this.sample, n);
+    for (let i = 0; i < k; i++) {
+      const o = this.slots[Math.floor(this.rand() * n)]!;
+      if (!cand.some((c) => c[1] === o)) cand.push([this.value(o), o]);
+    }
+    cand.sort((a, b) => a[0] - b[0] || a[1].born - b[1].born);
+    this.pool = cand.slice(0, 8).map((c) => c[1]);
+    return cand;
+  }
+
+  evict(): string | undefined {
+    if (this.slots.length === 0) return undefined;
+    const victim = this.candidates()[0]![1];
+    this.remove(victim.key);
+    return victim.key;
+  }
+}
