@@ -202,6 +202,31 @@ describe('manual pin', () => {
   });
 });
 
+describe('end of the video and repeated calls', () => {
+  it('spends the buffer on the last segments instead of keeping it', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    play(abr, Array(12).fill(kbps(1500)), 0, 1);
+    const mid = abr.chooseNext({ bufferSec: 30, nowMs: 0, segmentsLeft: 40 });
+    const end = abr.chooseNext({ bufferSec: 30, nowMs: 0, segmentsLeft: 2 });
+    // 30 s of buffer and 2 segments left: even 4.3 Mb/s over 1.5 Mb/s (11.5 s each) cannot stall.
+    expect(end.rungIndex).toBe(5);
+    expect(end.rungIndex).toBeGreaterThan(mid.rungIndex);
+  });
+
+  it('answers repeated questions the same way and re-plans after a new download', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    play(abr, Array(6).fill(kbps(3000)), 0, 1);
+    const a = abr.chooseNext({ bufferSec: 8, nowMs: 0 });
+    expect(abr.chooseNext({ bufferSec: 8.01, nowMs: 5 })).toBe(a);
+    abr.recordDownload(download(a.rungIndex, kbps(300), 10));
+    const b = abr.chooseNext({ bufferSec: 8, nowMs: 20 });
+    expect(b).not.toBe(a);
+    expect(b.rungIndex).toBeLessThan(a.rungIndex);
+  });
+});
+
 describe('lookahead planner', () => {
   const base = {
     bitratesBps: LADDER_KBPS.map(kbps),

@@ -110,6 +110,9 @@ export class LookaheadAbr implements AbrRule {
   /** After an abandon: the next choice may not go above this rung. */
   private abandonCap: number | null = null;
   private seeded = false;
+  /** Last planned decision and what it depended on: engines ask more than once per segment. */
+  private cache: { key: string; decision: AbrDecision } | null = null;
+  private samples = 0;
 
   constructor(config: Partial<AbrConfig> = {}) {
     this.config = {
@@ -129,6 +132,7 @@ export class LookaheadAbr implements AbrRule {
     this.sizeBitrates = this.rungs.map((r) => r.averageBandwidthBps ?? r.bandwidthBps);
     const low = Math.max(1, this.bitrates[0] ?? 1);
     this.utility = this.bitrates.map((b) => (this.config.utility === 'log' ? Math.log(Math.max(b, low) / low) : b / 1e6));
+    this.cache = null;
     if (this.lastRung >= this.rungs.length) this.lastRung = this.rungs.length - 1;
     if (this.pinned !== null && this.pinned >= this.rungs.length) this.pinned = this.rungs.length - 1;
   }
@@ -138,6 +142,7 @@ export class LookaheadAbr implements AbrRule {
     if (sample.segmentDurationSec > 0) this.segmentDurationSec = sample.segmentDurationSec;
     this.lastRung = sample.rungIndex;
     this.abandonCap = null;
+    this.samples++;
   }
 
   chooseStartRung(hint?: { estimateBps?: number }): AbrDecision {
@@ -169,6 +174,10 @@ export class LookaheadAbr implements AbrRule {
     const segDur = state.segmentDurationSec && state.segmentDurationSec > 0 ? state.segmentDurationSec : this.segmentDurationSec;
     const rate = state.playbackRate && state.playbackRate > 0 ? state.playbackRate : 1;
     const maxRung = this.maxRung(state);
+    // The plan costs a few ms; reuse it while nothing it depends on has changed
+    // (buffer to 0.1 s: the planners' grid is coarser than that anyway).
+    const key = [this.samples, Math.round(state.bufferSec * 10), rate, maxRung, segDur, state.segmentsLeft ?? -1, state.maxBufferSec ?? -1, this.lastRung, this.estimator.inflightEstimateBps()].join('|');
+    if (this.cache && this.cache.key === key) return this.cache.decision;
     const throughputBps = robustPrediction(this.estimator, this.config.predictor, state.bufferSec / rate);
     const scenarios = this.config.predictor.mode === 'scenarios' ? throughputScenarios(this.estimator, this.config.predictor) : undefined;
     const top = this.utility[this.utility.length - 1] ?? 1;
@@ -226,7 +235,9 @@ export class LookaheadAbr implements AbrRule {
     let reason = 'hold';
     if (this.lastRung >= 0 && rungIndex < this.lastRung) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop';
     else if (this.lastRung >= 0 && rungIndex > this.lastRung) reason = 'climb';
-    return { rungIndex, estimateBps: throughputBps, reason };
+    const decision = { rungIndex, estimateBps: throughputBps, reason };
+    this.cache = { key, decision };
+    return decision;
   }
 
   checkAbandon(progress: InFlightProgress, state: PlaybackState): AbandonDecision {
