@@ -59,6 +59,8 @@ interface TitleStats {
   trackRequests: Map<string, number>;
   /** reach[k]: cursor arrivals at position k (how many viewers got that far), decayed. */
   reach: number[];
+  /** The same per track: the rung mix depends on the position (players start low and climb). */
+  trackReach: Map<string, number[]>;
   cursors: Cursor[];
 }
 
@@ -138,7 +140,7 @@ export class LookaheadPolicy implements EvictionPolicy {
   private titleOf(name: string): TitleStats {
     let t = this.titles.get(name);
     if (!t) {
-      t = { starts: 0, requests: 0, trackRequests: new Map(), reach: [], cursors: [] };
+      t = { starts: 0, requests: 0, trackRequests: new Map(), reach: [], trackReach: new Map(), cursors: [] };
       this.titles.set(name, t);
     }
     return t;
@@ -177,6 +179,9 @@ export class LookaheadPolicy implements EvictionPolicy {
         this.active++;
       }
       t.reach[seg.index] = (t.reach[seg.index] ?? 0) + 1;
+      let tr = t.trackReach.get(seg.track);
+      if (!tr) t.trackReach.set(seg.track, (tr = []));
+      tr[seg.index] = (tr[seg.index] ?? 0) + 1;
     }
     if (this.clock % 1024 === 0) this.expire();
     if (this.totalRequests % this.halfLife === 0) this.decay();
@@ -201,6 +206,7 @@ export class LookaheadPolicy implements EvictionPolicy {
       t.requests /= 2;
       for (const [k, v] of t.trackRequests) t.trackRequests.set(k, v / 2);
       for (let i = 0; i < t.reach.length; i++) if (t.reach[i] !== undefined) t.reach[i]! /= 2;
+      for (const tr of t.trackReach.values()) for (let i = 0; i < tr.length; i++) if (tr[i] !== undefined) tr[i]! /= 2;
       if (t.requests < 0.01 && t.cursors.length === 0) this.titles.delete(name);
     }
     for (const o of this.objs.values()) o.hits /= 2;
@@ -213,12 +219,17 @@ export class LookaheadPolicy implements EvictionPolicy {
    * handful of viewers for most titles, and a viewer's chance to stop does not change from one segment to the next.
    */
   private reachAt(t: TitleStats, k: number): number {
-    const w = this.smooth;
+    return this.smoothed(t.reach, k);
+  }
+
+  /** a[k] averaged over ±min(smooth, k/2) positions (narrow at the start, where the ABR ramp changes things fast). */
+  private smoothed(a: number[], k: number): number {
+    const w = Math.min(this.smooth, k >> 1);
     let sum = 0;
     let n = 0;
     for (let j = Math.max(0, k - w); j <= k + w; j++) {
-      if (j >= t.reach.length) break;
-      sum += t.reach[j] ?? 0;
+      if (j >= a.length) break;
+      sum += a[j] ?? 0;
       n++;
     }
     return n > 0 ? sum / n : 0;
@@ -251,8 +262,8 @@ export class LookaheadPolicy implements EvictionPolicy {
     if (this.newOracle) return v + this.newOracle(o.key);
     if (t.requests > 0 && this.totalRequests > 0) {
       // viewers that reached k per request tick ≈ new-session rate × survival to k
-      const reachRate = this.reachAt(t, seg.index) / Math.min(this.totalRequests, this.halfLife * 2);
-      v += this.newW * reachRate * ((t.trackRequests.get(seg.track) ?? 0) / t.requests);
+      const tr = t.trackReach.get(seg.track);
+      if (tr) v += (this.newW * this.smoothed(tr, seg.index)) / Math.min(this.totalRequests, this.halfLife * 2);
     }
     return v;
   }
