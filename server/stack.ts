@@ -17,7 +17,7 @@ import type { Topology } from './topology.ts';
 
 export const DEFAULT_CACHE_BYTES = 256 * 1024 * 1024;
 /** Chosen by `npm run bench:cache` (highest byte hit ratio of the online policies at 5/10/20 %). */
-export const DEFAULT_CACHE_POLICY: PolicyName = 'popularity';
+export const DEFAULT_CACHE_POLICY: PolicyName = 'lookahead';
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 export const PLAYER_DIR = resolve(REPO_ROOT, 'dist/player');
 

@@ -123,6 +123,7 @@ export function planWithDp(p: DpInput): DpResult {
     return (p.utility[r] as number) - p.rebufferPenalty * stall + cont;
   };
 
+  if (p.reactsWithinSegment) return planReactive(p, n, k, rho, cap, step, g, H, dl, V);
   for (let h = H - 1; h >= 1; h--) {
     const NV = new Float64Array(g * n * k);
     if (p.reactsWithinSegment) {
@@ -204,6 +205,130 @@ export function planWithDp(p: DpInput): DpResult {
   const ul = p.lastRung >= 0 ? (p.utility[p.lastRung] as number) : NaN;
   for (let r = 0; r < n; r++) {
     const v = expected(r, k - 1) - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
+    values.push(v);
+    if (v > bestVal) {
+      bestVal = v;
+      bestRung = r;
+    }
+  }
+  return { rung: bestRung, values };
+}
+
+/**
+ * The reactive model (default), written for speed: where a download leads on
+ * the buffer grid depends only on (buffer, rung, level), not on the stage, so
+ * the interpolation indices and the immediate score are computed once and each
+ * stage is a few flat array passes. horizon × grid × levels × rungs² operations.
+ */
+function planReactive(
+  p: DpInput,
+  n: number,
+  k: number,
+  rho: number,
+  cap: number,
+  step: number,
+  g: number,
+  H: number,
+  dl: Float64Array,
+  V0: Float64Array,
+): DpResult {
+  const nk = n * k;
+  const size = g * nk;
+  const u = p.utility;
+  // Per (b, r, j): immediate score and where the continuation is read.
+  const imm = new Float64Array(size);
+  const lo = new Int32Array(size);
+  const fr = new Float64Array(size);
+  const place = (buf: number, r: number, j: number): [number, number, number] => {
+    let x = buf - (dl[r * k + j] as number);
+    let stall = 0;
+    if (x < 0) {
+      stall = -x;
+      x = 0;
+    }
+    x = Math.min(x + p.segmentDurationSec, cap) / step;
+    let i = Math.min(g - 1, Math.floor(x));
+    let f = x - i;
+    if (i >= g - 1) {
+      i = g - 2;
+      f = 1;
+    }
+    return [(u[r] as number) - p.rebufferPenalty * stall, i, f];
+  };
+  for (let b = 0; b < g; b++) {
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < k; j++) {
+        const [s, i, f] = place(b * step, r, j);
+        const o = b * nk + r * k + j;
+        imm[o] = s;
+        lo[o] = (i * n + r) * k + j;
+        fr[o] = f;
+      }
+    }
+  }
+  // Switch cost between rungs.
+  const sw = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) for (let r = 0; r < n; r++) sw[a * n + r] = p.switchPenalty * Math.abs((u[r] as number) - (u[a] as number));
+  let V = V0;
+  let NV = new Float64Array(size);
+  const W = new Float64Array(size);
+  const gv = new Float64Array(n);
+  const c1 = 1 - rho;
+  const toW = (): void => {
+    // W(b, r, j) = E[V(b, r, next level) | level j]: keep j with probability rho, else a fresh draw.
+    for (let o = 0; o < size; o += k) {
+      let m = 0;
+      for (let j = 0; j < k; j++) m += V[o + j] as number;
+      m = (c1 * m) / k;
+      for (let j = 0; j < k; j++) W[o + j] = rho * (V[o + j] as number) + m;
+    }
+  };
+  const cont = (o: number): number => {
+    const a = lo[o] as number;
+    const f = fr[o] as number;
+    return (imm[o] as number) + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
+  };
+  for (let h = H - 1; h >= 1; h--) {
+    toW();
+    for (let b = 0; b < g; b++) {
+      const ob = b * nk;
+      for (let j = 0; j < k; j++) {
+        for (let r = 0; r < n; r++) gv[r] = cont(ob + r * k + j);
+        for (let last = 0; last < n; last++) {
+          let best = -Infinity;
+          const sl = last * n;
+          for (let r = 0; r < n; r++) {
+            const v = (gv[r] as number) - (sw[sl + r] as number);
+            if (v > best) best = v;
+          }
+          NV[ob + last * k + j] = best;
+        }
+      }
+    }
+    const t = V;
+    V = NV;
+    NV = t === V0 ? new Float64Array(size) : t;
+  }
+  toW();
+  // The first choice, at the exact buffer level, does not know its level:
+  // the last measured level (k − 1) persists with probability rho.
+  const buf = Math.min(p.bufferSec, cap);
+  const values: number[] = [];
+  let bestRung = 0;
+  let bestVal = -Infinity;
+  const ul = p.lastRung >= 0 ? (u[p.lastRung] as number) : NaN;
+  for (let r = 0; r < n; r++) {
+    let m = 0;
+    let last = 0;
+    for (let j = 0; j < k; j++) {
+      const [s, i, f] = place(buf, r, j);
+      const a = (i * n + r) * k + j;
+      const v = s + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
+      m += v;
+      if (j === k - 1) last = v;
+    }
+    m /= k;
+    const v = rho * last + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;

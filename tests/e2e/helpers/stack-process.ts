@@ -24,7 +24,10 @@ export async function startStackProcess(options: Record<string, unknown>, logFil
   const ready = await new Promise<{ originUrl: string; steeringUrl: string; edges: Array<{ id: string; url: string }> }>(
     (resolve, reject) => {
       let buf = '';
-      const timer = setTimeout(() => reject(new Error(`stack did not start within 60 s; see ${logFile}`)), 60_000);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`stack did not start within 60 s; see ${logFile}`));
+      }, 60_000);
       child.stdout!.on('data', (chunk: Buffer) => {
         log.write(chunk);
         buf += chunk.toString();

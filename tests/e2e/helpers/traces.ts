@@ -120,9 +120,10 @@ export const SHARED_TRACE_DIR = 'traces/pensieve/hsdpa_test_sim_traces';
 
 /**
  * The HSDPA trace the suite replays, or a generated one when ../shared is not there.
- * norway_tram_32: mean ≈ 1.2 Mbit/s, 0.3–2.5 Mbit/s: it crosses the low and the top rungs of the test ladder.
+ * norway_ferry_13, first 120 s: mean 1.38 Mbit/s, 0.26–2.98 Mbit/s, ~26 s under 0.6 and ~30 s over 1.9 Mbit/s:
+ * it crosses every rung of the test ladder (0.35 / 0.9 / 1.7 Mbit/s), so ABRs have to move both ways.
  */
-export function suiteTrace(sharedDir: string | null, name = 'norway_tram_32'): { trace: Trace; fallback: boolean } {
+export function suiteTrace(sharedDir: string | null, name = 'norway_ferry_13'): { trace: Trace; fallback: boolean } {
   if (sharedDir) {
     const file = path.join(sharedDir, SHARED_TRACE_DIR, name);
     if (existsSync(file)) return { trace: loadTraceFile(file), fallback: false };

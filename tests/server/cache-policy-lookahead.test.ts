@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { ByteCache, createPolicy } from '../../server/edge/cache.ts';
+import { LookaheadPolicy, parseSegmentKey } from '../../server/edge/policies/lookahead.ts';
+import { DEFAULT_CACHE_POLICY } from '../../server/stack.ts';
+
+describe('parseSegmentKey', () => {
+  it('splits numbered segments into title, track and index and leaves other files alone', () => {
+    expect(parseSegmentKey('demo/v720p/seg-00012.m4s')).toEqual({ title: 'demo', track: 'demo/v720p/seg-', index: 12 });
+    expect(parseSegmentKey('7/3/41')).toEqual({ title: '7', track: '7/3/', index: 41 });
+    expect(parseSegmentKey('demo/master.m3u8')).toBeUndefined();
+    expect(parseSegmentKey('demo/v720p/init.mp4')).toBeUndefined();
+    expect(parseSegmentKey('demo/v720p/playlist_720p.m3u8')).toBeUndefined();
+    expect(parseSegmentKey('k12')).toBeUndefined();
+  });
+});
+
+describe('lookahead policy', () => {
+  it('is the default edge policy', () => {
+    expect(DEFAULT_CACHE_POLICY).toBe('lookahead');
+    expect(createPolicy('lookahead', 1000).name).toBe('lookahead');
+  });
+
+  it('evicts by bytes: never above capacity, byte count exact, evictions counted', () => {
+    const cache = new ByteCache<number>(50_000, new LookaheadPolicy());
+    const size = (t: number, r: number, k: number) => 800 + ((t * 131 + r * 17 + k * 7) % 3000);
+    let n = 0;
+    for (let i = 0; i < 3000; i++) {
+      const t = i % 7;
+      const r = (i >> 3) % 3;
+      const k = (i * 13) % 40;
+      const key = `t${t}/r${r}/seg-${k}.m4s`;
+      if (cache.get(key) === undefined) cache.set(key, n++, size(t, r, k));
+      expect(cache.bytes).toBeLessThanOrEqual(50_000);
+    }
+    expect(cache.evictions).toBeGreaterThan(0);
+    let sum = 0;
+    for (const key of cache.keys()) {
+      const seg = parseSegmentKey(key)!;
+      sum += size(Number(seg.title.slice(1)), Number(key.split('/')[1]!.slice(1)), seg.index);
+    }
+    expect(sum).toBe(cache.bytes);
+  });
+
+  it('keeps the segments an active viewer is about to read over segments every viewer has passed', () => {
+    // A leading viewer reads segments 0..9 of title "a"; a second viewer follows a few segments behind.
+    // Filler objects of a title nobody plays force evictions; the segments ahead of the follower must stay.
+    const cache = new ByteCache<true>(12 * 1000, new LookaheadPolicy({ admission: 0 }));
+    const key = (t: string, k: number) => `${t}/v1/seg-${k}.m4s`;
+    for (let k = 0; k < 10; k++) cache.set(key('a', k), true, 1000);
+    // the follower reads 0..3 (hits) and stays at 3
+    for (let k = 0; k <= 3; k++) expect(cache.get(key('a', k))).toBe(true);
+    // one-off objects of titles nobody else plays push the cache
+    for (let i = 0; i < 6; i++) cache.set(key(`z${i}`, 100), true, 1000);
+    for (let k = 4; k < 10; k++) expect(cache.has(key('a', k))).toBe(true);
+  });
+
+  it('values early segments of a title above late ones once viewers are seen abandoning', () => {
+    const p = new LookaheadPolicy({ admission: 0, smooth: 0 });
+    const cache = new ByteCache<true>(1_000_000, p);
+    const key = (k: number) => `b/v1/seg-${k}.m4s`;
+    // 20 viewers, one after the other: all read 0..4, only 2 get to 30
+    for (let v = 0; v < 20; v++) {
+      const stop = v < 2 ? 30 : 5;
+      for (let k = 0; k < stop; k++) if (cache.get(key(k)) === undefined) cache.set(key(k), true, 1000);
+      for (let i = 0; i < 400; i++) cache.set(`c/v1/seg-${v * 1000 + i}.m4s`, true, 10); // time passes, viewers expire
+    }
+    const internals = p as unknown as { objs: Map<string, object>; value(o: object): number };
+    const early = internals.value(internals.objs.get(key(2))!);
+    const late = internals.value(internals.objs.get(key(25))!);
+    expect(early).toBeGreaterThan(5 * late);
+  });
+
+  it('keeps frequently requested non-segment files (manifests, init) over one-off ones', () => {
+    const cache = new ByteCache<string>(4000, new LookaheadPolicy());
+    cache.set('demo/master.m3u8', 'm', 1000);
+    for (let i = 0; i < 50; i++) {
+      cache.get('demo/master.m3u8');
+      cache.set(`other/file${i}.bin`, 'x', 1000);
+    }
+    expect(cache.has('demo/master.m3u8')).toBe(true);
+  });
+
+  it('declines to admit a segment worth less than what it would push out, and still counts its request', () => {
+    const key = (t: string, k: number) => `${t}/v1/seg-${k}.m4s`;
+    const cache = new ByteCache<true>(5000, new LookaheadPolicy({ admission: 1 }));
+    // five viewers watch the first segments of "hot": they are worth keeping
+    for (let v = 0; v < 5; v++) for (let k = 0; k < 5; k++) if (cache.get(key('hot', k)) === undefined) cache.set(key('hot', k), true, 1000);
+    // a lone viewer far into a title nobody else watches
+    const stored = cache.set(key('cold', 500), true, 1000);
+    expect(stored).toBe(false);
+    expect(cache.rejections).toBe(1);
+    for (let k = 0; k < 5; k++) expect(cache.has(key('hot', k))).toBe(true);
+    expect(cache.bytes).toBe(5000);
+  });
+});
