@@ -46,6 +46,8 @@ export interface AbrConfig {
   dpGridStepSec: number;
   /** DP: probability that the next segment sees the same throughput level as the last one. */
   dpPersistence: number;
+  /** DP: weight of a level drawn afresh, × this per segment of age (1 = all recent levels equally likely). */
+  dpRecencyDecay: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
@@ -83,6 +85,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpGridStepSec: 0.5,
   dpPersistence: 0.7,
   dpReactsWithinSegment: true,
+  dpRecencyDecay: 1,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -194,6 +197,7 @@ export class LookaheadAbr implements AbrRule {
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
         persistence: this.config.dpPersistence,
+        levelWeights: sc.length > 1 && this.config.dpRecencyDecay !== 1 ? sc.map((_, j) => Math.pow(this.config.dpRecencyDecay, sc.length - 1 - j)) : undefined,
         reactsWithinSegment: this.config.dpReactsWithinSegment,
         latencySec: this.estimator.latencyMs() / 1000,
         segmentDurationSec: segDur / rate,

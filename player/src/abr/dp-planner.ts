@@ -22,6 +22,8 @@ export interface DpInput {
   scenarios: readonly number[];
   /** Probability that a segment sees the same level as the previous one (0 = independent draws). */
   persistence: number;
+  /** Probability of each level when drawn afresh (same order as scenarios, normalised); default: equal. */
+  levelWeights?: readonly number[];
   /**
    * Model later choices as made once that segment's level is known (true) or
    * before (false). A player that watches downloads in flight and abandons
@@ -274,12 +276,18 @@ function planReactive(
   const W = new Float64Array(size);
   const gv = new Float64Array(n);
   const c1 = 1 - rho;
+  const wt = new Float64Array(k);
+  {
+    let tot = 0;
+    for (let j = 0; j < k; j++) tot += Math.max(0, p.levelWeights?.[j] ?? 1);
+    for (let j = 0; j < k; j++) wt[j] = tot > 0 ? Math.max(0, p.levelWeights?.[j] ?? 1) / tot : 1 / k;
+  }
   const toW = (): void => {
     // W(b, r, j) = E[V(b, r, next level) | level j]: keep j with probability rho, else a fresh draw.
     for (let o = 0; o < size; o += k) {
       let m = 0;
-      for (let j = 0; j < k; j++) m += V[o + j] as number;
-      m = (c1 * m) / k;
+      for (let j = 0; j < k; j++) m += (wt[j] as number) * (V[o + j] as number);
+      m *= c1;
       for (let j = 0; j < k; j++) W[o + j] = rho * (V[o + j] as number) + m;
     }
   };
@@ -324,10 +332,9 @@ function planReactive(
       const [s, i, f] = place(buf, r, j);
       const a = (i * n + r) * k + j;
       const v = s + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
-      m += v;
+      m += (wt[j] as number) * v;
       if (j === k - 1) last = v;
     }
-    m /= k;
     const v = rho * last + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
