@@ -46,6 +46,10 @@ export interface AbrConfig {
   dpGridStepSec: number;
   /** DP: probability that the next segment sees the same throughput level as the last one. */
   dpPersistence: number;
+  /** DP: the last this-many segments of the video are planned without reaction within a segment. */
+  dpNonReactiveEndSegments: number;
+  /** DP: persistence assumed for the segment being chosen now (null = dpPersistence). */
+  dpFirstPersistence: number | null;
   /** DP: weight of a level drawn afresh, × this per segment of age (1 = all recent levels equally likely). */
   dpRecencyDecay: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
@@ -86,6 +90,8 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpPersistence: 0.7,
   dpReactsWithinSegment: true,
   dpRecencyDecay: 1,
+  dpFirstPersistence: null,
+  dpNonReactiveEndSegments: 0,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -197,6 +203,8 @@ export class LookaheadAbr implements AbrRule {
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
         persistence: this.config.dpPersistence,
+        nonReactiveLastSegments: reachesEnd ? this.config.dpNonReactiveEndSegments : 0,
+        firstPersistence: this.config.dpFirstPersistence ?? undefined,
         levelWeights: sc.length > 1 && this.config.dpRecencyDecay !== 1 ? sc.map((_, j) => Math.pow(this.config.dpRecencyDecay, sc.length - 1 - j)) : undefined,
         reactsWithinSegment: this.config.dpReactsWithinSegment,
         latencySec: this.estimator.latencyMs() / 1000,
