@@ -10,7 +10,15 @@
  *   to the end of the video (or 48 segments) and trades bitrate, stall risk and
  *   switches with the same QoE the lab scores. The stall penalty is scaled to
  *   the ladder (top rung's utility per second of stall), so it means the same
- *   on a 4.3 Mb/s and a 20 Mb/s ladder. The open-loop MPC planner
+ *   on a 4.3 Mb/s and a 20 Mb/s ladder. Cost: ~3 ms per decision for a
+ *   6-rung ladder (O(rungs) switch relaxation, transitions precomputed once
+ *   per decision). Options tried in the lab and left off by default (no
+ *   gain on the tuning half): the slow EWMA as an extra level
+ *   (predictor.ewmaLevel), recency weights for fresh draws (dpRecencyDecay),
+ *   an error-adaptive level scale (predictor.scenarioErrorWeight / Stat),
+ *   planning the last segments without within-segment reaction
+ *   (dpNonReactiveEndSegments), knowing the current level for the first
+ *   choice (dpFirstPersistence). The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
