@@ -177,6 +177,36 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     expect(rule.last('chooseStartRung')).toEqual([{ estimateBps: 7_000_000 }]);
   });
 
+  it('in-flight check: a drop decided during a kept download is reported at once, not at the next request', () => {
+    vi.useFakeTimers();
+    const rule = new SpyRule();
+    const decisions: Array<{ from: number | null; to: number; reason: string }> = [];
+    const C = createHlsAbrController(rule, { ...hooks(), onDecision: (d) => decisions.push(d) });
+    const hls = new FakeHls();
+    const abr = new C(hls);
+    const f = frag(3);
+    rule.next = { rungIndex: 3, estimateBps: 5e6, reason: 'hold' };
+    clock = 1000;
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: f });
+    clock = 1500;
+    f.stats.loaded = 100_000;
+    f.stats.total = 3_000_000;
+    f.stats.loading.first = 1050;
+    hls.mainForwardBufferInfo = { len: 20 };
+    vi.advanceTimersByTime(100);
+    expect(decisions.map((d) => d.to)).toEqual([3]);
+    // The progress fed to the rule made it pick rung 1 for the next fragment; the download is kept.
+    rule.next = { rungIndex: 1, estimateBps: 800_000, reason: 'drop-inflight' };
+    vi.advanceTimersByTime(100);
+    expect(f.aborted).toBe(0);
+    expect(decisions.map((d) => [d.from, d.to, d.reason])).toEqual([[null, 3, 'engine'], [3, 1, 'drop-inflight']]);
+    // hls.js then requests level 1: no second report of the same decision.
+    void abr;
+    hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: frag(1) });
+    expect(decisions).toHaveLength(2);
+    vi.useRealTimers();
+  });
+
   it('in-flight check: abandon aborts the fragment, forces the lower level and tells hls.js', () => {
     vi.useFakeTimers();
     const rule = new SpyRule();
@@ -186,6 +216,7 @@ describe('hls.js abrController adapter (AbrComponentAPI → our rule)', () => {
     const hls = new FakeHls();
     const abr = new C(hls);
     const f = frag(3);
+    rule.next = { rungIndex: 3, estimateBps: 0, reason: 'hold' };
     clock = 1000;
     hls.trigger(HLS_EVENTS.FRAG_LOADING, { frag: f });
     // Progress: 200 kB of ~3 MB after 2 s with 3 s of buffer.

@@ -86,6 +86,15 @@ export interface AbrConfig {
   abandonMinElapsedMs: number;
   /** Abandonment: buffer kept in hand when judging whether a rung fits, s. */
   abandonSafetySec: number;
+  /**
+   * Fit guard: when the link measured now (a download in flight, else the last one) carries less than
+   * this fraction of the current rung's bitrate, the next rung must fit the link (0 = off).
+   */
+  fitGuardRatio: number;
+  /** Fit guard: a rung fits when its declared bitrate is at most this fraction of the measured link. */
+  fitGuardSafety: number;
+  /** Fit guard: buffer up to which the full ratio applies, s; deeper buffers need a deeper fall. */
+  fitGuardFullBufferSec: number;
 }
 
 export const DEFAULT_ABR_CONFIG: AbrConfig = {
@@ -112,6 +121,9 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   maxStartupSec: 3,
   abandonMinElapsedMs: 300,
   abandonSafetySec: 0.5,
+  fitGuardRatio: 0.5,
+  fitGuardSafety: 0.9,
+  fitGuardFullBufferSec: 30,
 };
 
 export class LookaheadAbr implements AbrRule {
@@ -252,8 +264,15 @@ export class LookaheadAbr implements AbrRule {
       });
       rungIndex = plan.rung;
     }
+    let guarded = false;
+    const fit = this.fitGuard(state, segDur);
+    if (fit !== null && fit < rungIndex) {
+      rungIndex = fit;
+      guarded = true;
+    }
     let reason = 'hold';
-    if (this.lastRung >= 0 && rungIndex < this.lastRung) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop';
+    if (guarded) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop-fit';
+    else if (this.lastRung >= 0 && rungIndex < this.lastRung) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop';
     else if (this.lastRung >= 0 && rungIndex > this.lastRung) reason = 'climb';
     const decision = { rungIndex, estimateBps: throughputBps, reason };
     this.cache = { key, decision };
@@ -312,6 +331,31 @@ export class LookaheadAbr implements AbrRule {
 
   cancelInFlight(): void {
     this.estimator.clearProgress();
+  }
+
+  /**
+   * The highest rung the link measured right now carries, when it has clearly fallen below the rung we
+   * are on; null otherwise. The planner alone would spend a large buffer on the old rung, which pays
+   * for a short dip but, when the link has really fallen, only postpones the switch by a whole buffer
+   * and lets the buffer drain towards a stall. "Now" is the download in flight when it is slow
+   * (seen within a segment, hls.js #4291), else the last completed one. Not applied when the buffer
+   * already holds the rest of the video: then nothing can stall.
+   */
+  private fitGuard(state: PlaybackState, segDur: number): number | null {
+    const ratio = this.config.fitGuardRatio;
+    if (!(ratio > 0) || this.lastRung < 0) return null;
+    const left = state.segmentsLeft;
+    if (left !== undefined && left * segDur <= state.bufferSec) return null;
+    const last = this.estimator.recent(1)[0];
+    const nowBps = this.estimator.inflightEstimateBps() || (last ? last.bps : 0);
+    const current = this.bitrates[this.lastRung] ?? 0;
+    // A deep buffer can ride out more of a dip: beyond fitGuardFullBufferSec the threshold shrinks in
+    // proportion, so only a deeper fall forces the switch.
+    const depth = Math.min(1, this.config.fitGuardFullBufferSec / Math.max(1, state.bufferSec));
+    if (!(nowBps > 0) || nowBps >= current * ratio * depth) return null;
+    let fit = 0;
+    for (let i = 0; i < this.bitrates.length; i++) if ((this.bitrates[i] ?? Infinity) <= nowBps * this.config.fitGuardSafety) fit = i;
+    return fit;
   }
 
   private maxRung(state: PlaybackState): number {

@@ -346,7 +346,10 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
         },
         this.playbackState(),
       );
-      if (!verdict.abandon) return;
+      if (!verdict.abandon) {
+        this.announceDropDecision(frag.level);
+        return;
+      }
       const to = this.clamp(verdict.switchTo ?? frag.level - 1);
       if (to >= frag.level) return;
       this.clearTimer();
@@ -360,6 +363,19 @@ export function createHlsAbrController(rule: AbrRule, hooks: HlsAbrHooks = {}) {
       frag.abortRequests();
       hls.trigger(HLS_EVENTS.FRAG_LOAD_EMERGENCY_ABORTED, { frag, part: null, stats });
       hooks.onAbandon?.({ rung: frag.level, to, reason: verdict.reason });
+    }
+
+    /**
+     * The download in flight is kept (the buffer covers it), but the progress just fed to the rule may
+     * already say the next fragment must come from a lower rung. hls.js will only ask when this one ends,
+     * a whole (slow) segment later; the decision is taken now, so it is reported now.
+     */
+    private announceDropDecision(inFlightLevel: number): void {
+      const d = rule.chooseNext(this.playbackState());
+      const level = this.clamp(d.rungIndex);
+      if (level >= inFlightLevel || level === this.lastRequested) return;
+      this.report(level, d.estimateBps, d.reason);
+      this.noteRequested(level);
     }
 
     private clearTimer(): void {

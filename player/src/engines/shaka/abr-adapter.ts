@@ -392,7 +392,15 @@ export class OurShakaAbrManager {
       },
       this.state(),
     );
-    if (!verdict.abandon) return;
+    if (!verdict.abandon) {
+      // Kept (the buffer covers it), but the progress just fed to the rule may already say the next
+      // segments must come from a lower rung: switch now rather than after this slow download.
+      if (this.enabled) {
+        const d = this.decide();
+        if (d.rung < f.rung) this.suggest();
+      }
+      return;
+    }
     const to = this.clamp(verdict.switchTo ?? f.rung - 1);
     if (to >= f.rung) return;
     f.abandoned = true;
