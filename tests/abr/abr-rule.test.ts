@@ -265,3 +265,52 @@ describe('lookahead planner', () => {
     expect(planNextRung({ ...base, bufferSec: 30, throughputBps: kbps(50000), maxRung: 2 }).rung).toBe(2);
   });
 });
+
+describe('fit guard (a drop is followed within the segment, whatever the buffer)', () => {
+  it('with 20 s of buffer, a download in flight at under half the top rung makes the next pick fit the link', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    // Settled on the top rung on a fast link, 20 s buffered.
+    let now = 0;
+    for (let i = 0; i < 6; i++) {
+      const s = download(5, kbps(20000), now);
+      now += s.totalMs;
+      abr.recordDownload({ ...s, atMs: now });
+    }
+    expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 }).rungIndex).toBe(5);
+    // The link falls to 1.6 Mb/s (0.37 × 4300) while the next top-rung segment downloads.
+    const bytesTotal = (4300 * 1000 * SEG) / 8;
+    const elapsedMs = 1000;
+    const loaded = ((1_600_000 / 8) * (elapsedMs - 80)) / 1000;
+    const verdict = abr.checkAbandon({ rungIndex: 5, bytesLoaded: loaded, bytesTotal, elapsedMs, ttfbMs: 80, segmentDurationSec: SEG }, { bufferSec: 19, nowMs: now + elapsedMs });
+    expect(verdict.abandon).toBe(false); // 19 s of buffer cover this download
+    const d = abr.chooseNext({ bufferSec: 19, nowMs: now + elapsedMs, segmentsLeft: 30 });
+    // 0.9 × 1.6 Mb/s = 1.44 Mb/s: 1200 kb/s fits, 1850 does not.
+    expect(d.rungIndex).toBe(2);
+    expect(d.reason).toBe('drop-inflight');
+    // The slow download completes: the guard holds on the completed sample too (no bounce back up).
+    const slowMs = 80 + ((bytesTotal * 8) / 1_600_000) * 1000;
+    abr.recordDownload({ rungIndex: 5, bytes: bytesTotal, totalMs: slowMs, ttfbMs: 80, segmentDurationSec: SEG, atMs: now + slowMs });
+    expect(abr.chooseNext({ bufferSec: 15, nowMs: now + slowMs, segmentsLeft: 29 }).rungIndex).toBeLessThanOrEqual(2);
+  });
+
+  it('does not fire on a mild dip, nor when the buffer already holds the rest of the video', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    let now = 0;
+    for (let i = 0; i < 6; i++) {
+      const s = download(5, kbps(20000), now);
+      now += s.totalMs;
+      abr.recordDownload({ ...s, atMs: now });
+    }
+    const mild = download(5, kbps(3500), now); // 0.81 × the top rung
+    now += mild.totalMs;
+    abr.recordDownload({ ...mild, atMs: now });
+    expect(abr.chooseNext({ bufferSec: 25, nowMs: now, segmentsLeft: 30 }).reason).not.toBe('drop-fit');
+    const deep = download(5, kbps(1000), now);
+    now += deep.totalMs;
+    abr.recordDownload({ ...deep, atMs: now });
+    // 3 segments (12 s) left, 20 s buffered: nothing can stall, no reason to drop to what fits.
+    expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 3 }).reason).not.toBe('drop-fit');
+  });
+});
