@@ -228,7 +228,8 @@ export function createOriginApp(o: OriginOptions): { app: express.Express; state
         return;
       }
       res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(join(dir, 'index.html'));
+      // `root` keeps send's dotfile check to the file name: a player dir under e.g. `.cache/` must still serve.
+      res.sendFile('index.html', { root: dir });
     });
   }
 

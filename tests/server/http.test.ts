@@ -225,8 +225,9 @@ describe('origin API', () => {
 describe('player app (servePlayer)', () => {
   let app: Stack;
   beforeAll(async () => {
-    const dir = await tempMediaDir();
-    await mkdir(join(dir, 'assets'));
+    // Under a dot-folder (like .cache/): the SPA fallback must still serve index.html.
+    const dir = join(await tempMediaDir(), '.player-copy');
+    await mkdir(join(dir, 'assets'), { recursive: true });
     await writeFile(join(dir, 'index.html'), '<!doctype html><div id="root">player</div>');
     await writeFile(join(dir, 'assets', 'app.js'), 'console.log(1)');
     app = await startStack({ mediaDir: media, edges: 1, servePlayer: true, playerDir: dir });
