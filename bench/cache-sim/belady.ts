@@ -1,41 +1,7 @@
 /** Belady's offline policy for the simulator: evict the cached object whose next use is farthest away. */
 import type { Request } from './workload.ts';
+import { PriorityHeap } from '../../server/edge/policies/priority-heap.ts';
 
-class MaxHeap {
-  private a: Array<[number, string]> = [];
-  push(v: [number, string]): void {
-    const a = this.a;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]![0] >= a[i]![0]) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  pop(): [number, string] | undefined {
-    const a = this.a;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]![0] > a[m]![0]) m = l;
-        if (r < a.length && a[r]![0] > a[m]![0]) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
 
 export function nextUses(reqs: Request[]): Float64Array {
   const next = new Float64Array(reqs.length);
@@ -50,7 +16,8 @@ export function nextUses(reqs: Request[]): Float64Array {
 
 export function simulateBelady(reqs: Request[], capacity: number, next: Float64Array, measureFrom = 0): { hits: number; hitBytes: number; bytes: number; requests: number } {
   const cached = new Map<string, { next: number; size: number }>();
-  const heap = new MaxHeap();
+  // Farthest next use first: a min-heap on the negated next-use index.
+  const heap = new PriorityHeap<string>();
   let used = 0;
   let hits = 0;
   let hitBytes = 0;
@@ -71,18 +38,18 @@ export function simulateBelady(reqs: Request[], capacity: number, next: Float64A
         hitBytes += size;
       }
       e.next = n;
-      heap.push([n, key]);
+      heap.push(-n, key);
       continue;
     }
     if (n === Infinity || size > capacity) continue; // never used again: do not admit
     cached.set(key, { next: n, size });
-    heap.push([n, key]);
+    heap.push(-n, key);
     used += size;
     while (used > capacity) {
       const top = heap.pop();
       if (!top) break;
       const c = cached.get(top[1]);
-      if (!c || c.next !== top[0]) continue; // stale heap entry
+      if (!c || c.next !== -top[0]) continue; // stale heap entry
       cached.delete(top[1]);
       used -= c.size;
     }

@@ -1,5 +1,5 @@
 /**
- * Popularity-aware GreedyDual for segment caches ("popularity", the edge's default).
+ * Popularity-aware GreedyDual for segment caches ("popularity"; the default is now "lookahead").
  * Video keys come in groups: every file of one title (`<title>/…`, the first path component). Viewers read a
  * title's segments in order, so a segment's chance of being read again is best predicted by how popular its
  * title is, not by its own (young) history: a segment is usually cached on its first read, long before it has
@@ -9,6 +9,7 @@
  * bench/cache-sim compares it with LRU, S3-FIFO and Belady (grouping by title beat grouping by rendition there).
  */
 import type { EvictionPolicy } from './policy.ts';
+import { PriorityHeap } from './priority-heap.ts';
 
 /** The title of a media key: its first path component (the whole key when it has none). */
 export function groupOf(key: string): string {
@@ -24,53 +25,12 @@ interface Group {
   keys: Map<string, true>;
 }
 
-class MinHeap {
-  a: Array<[number, Group]> = [];
-  push(v: [number, Group]): void {
-    const a = this.a;
-    a.push(v);
-    let i = a.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (a[p]![0] <= a[i]![0]) break;
-      [a[p], a[i]] = [a[i]!, a[p]!];
-      i = p;
-    }
-  }
-  peek(): [number, Group] | undefined {
-    return this.a[0];
-  }
-  pop(): [number, Group] | undefined {
-    const a = this.a;
-    if (a.length === 0) return undefined;
-    const top = a[0]!;
-    const last = a.pop()!;
-    if (a.length > 0) {
-      a[0] = last;
-      let i = 0;
-      for (;;) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < a.length && a[l]![0] < a[m]![0]) m = l;
-        if (r < a.length && a[r]![0] < a[m]![0]) m = r;
-        if (m === i) break;
-        [a[m], a[i]] = [a[i]!, a[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-  get size(): number {
-    return this.a.length;
-  }
-}
 
 export class PopularityPolicy implements EvictionPolicy {
   readonly name = 'popularity';
   private readonly groups = new Map<string, Group>();
   private readonly keyGroup = new Map<string, Group>();
-  private readonly heap = new MinHeap();
+  private readonly heap = new PriorityHeap<Group>();
   private L = 0;
   private events = 0;
 
@@ -89,16 +49,16 @@ export class PopularityPolicy implements EvictionPolicy {
   private bump(g: Group): void {
     g.count++;
     g.priority = this.L + g.count;
-    if (g.keys.size > 0) this.heap.push([g.priority, g]);
+    if (g.keys.size > 0) this.heap.push(g.priority, g);
     if (++this.events % this.agingEvents === 0) this.age();
   }
 
   private age(): void {
-    this.heap.a = [];
+    this.heap.clear();
     for (const [name, g] of this.groups) {
       g.count = Math.floor(g.count / 2);
       g.priority = this.L + g.count;
-      if (g.keys.size > 0) this.heap.push([g.priority, g]);
+      if (g.keys.size > 0) this.heap.push(g.priority, g);
       else if (g.count === 0) this.groups.delete(name);
     }
   }
@@ -144,13 +104,13 @@ export class PopularityPolicy implements EvictionPolicy {
       const key = first.value;
       this.remove(key);
       this.L = prio;
-      if (g.keys.size > 0) this.heap.push([g.priority, g]);
+      if (g.keys.size > 0) this.heap.push(g.priority, g);
       return key;
     }
   }
 
   private compact(): void {
-    this.heap.a = [];
-    for (const g of this.groups.values()) if (g.keys.size > 0) this.heap.push([g.priority, g]);
+    this.heap.clear();
+    for (const g of this.groups.values()) if (g.keys.size > 0) this.heap.push(g.priority, g);
   }
 }
