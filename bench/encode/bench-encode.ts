@@ -121,14 +121,20 @@ async function main(): Promise<void> {
     return u;
   };
 
-  // (a) written out by hand, the way one would type it: split → scale per rung → one DASH output.
+  // (a) written out by hand, the way one would type it: a scaler cascade → one DASH output.
   const handWritten = async (): Promise<Usage> => {
     const out = join(work, `a-${Date.now()}`);
     await mkdir(out);
     const n = rungs.length;
-    const graph =
-      `[0:v]split=${n}${rungs.map((_, i) => `[s${i}]`).join('')};` +
-      rungs.map((r, i) => `[s${i}]scale=${r.width}:${r.height},setsar=1,format=yuv420p[v${i}]`).join(';');
+    // Same settings as ours, typed out: each rung scaled from the one above (rungs are listed ascending).
+    const graph = rungs
+      .map((r, i) => {
+        const from = i === n - 1 ? '[0:v]' : `[c${i + 1}]`;
+        const scaled = `${from}scale=${r.width}:${r.height}:flags=bicubic,setsar=1,format=yuv420p`;
+        return i === 0 ? `${scaled}[v0]` : `${scaled},split=2[v${i}][c${i}]`;
+      })
+      .reverse()
+      .join(';');
     const args = ['-i', source, '-filter_complex', graph];
     rungs.forEach((_, i) => args.push('-map', `[v${i}]`));
     args.push('-map', '0:a');

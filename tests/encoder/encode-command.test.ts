@@ -15,11 +15,20 @@ describe('buildEncodeCommand (pure)', () => {
   const argv = commandToArgv(cmd);
   const after = (flag: string): string | undefined => argv[argv.indexOf(flag) + 1];
 
-  it('decodes once: one input, one split feeding every rung plus sprites and poster', () => {
+  it('decodes once: one input split to the top rung, sprites and poster; lower rungs scaled in a cascade', () => {
     expect(cmd.inputs).toHaveLength(1);
     expect(argv.filter((a) => a === '-i')).toHaveLength(1);
-    expect(cmd.filterComplex).toMatch(/^\[0:0\]split=7\[s0\]/);
-    for (const r of rungs) expect(cmd.filterComplex).toContain(`scale=${r.width}:${r.height}`);
+    expect(cmd.filterComplex).toMatch(/^\[0:0\]split=3\[s0\]\[s1\]\[s2\]/);
+    const chains = cmd.filterComplex.split(';');
+    const byHeight = rungs.map((r, i) => ({ r, i })).sort((a, b) => b.r.height - a.r.height);
+    byHeight.forEach(({ r, i }, k) => {
+      // Each rung is scaled exactly once, the top one from the source, every other from the rung above.
+      const own = chains.filter((c) => c.includes(`scale=${r.width}:${r.height}:`));
+      expect(own).toHaveLength(1);
+      const from = k === 0 ? '[s0]' : `[c${byHeight[k - 1]!.i}]`;
+      expect(own[0]!.startsWith(from)).toBe(true);
+      expect(own[0]).toContain(`[v${i}]`);
+    });
     expect(cmd.filterComplex).toContain('tile=5x5[thumbs]');
     expect(cmd.filterComplex).toContain("gte(t\\,2.500)");
   });
