@@ -267,16 +267,22 @@ describe('lookahead planner', () => {
 });
 
 describe('fit guard (a drop is followed within the segment, whatever the buffer)', () => {
-  it('with 20 s of buffer, a download in flight at under half the top rung makes the next pick fit the link', () => {
-    const abr = createAbr();
-    abr.setRungs(RUNGS);
-    // Settled on the top rung on a fast link, 20 s buffered.
+  /** Six top-rung segments over a 20 Mb/s link; returns the clock after them. */
+  const settleOnTopRung = (abr: ReturnType<typeof createAbr>): number => {
     let now = 0;
     for (let i = 0; i < 6; i++) {
       const s = download(5, kbps(20000), now);
       now += s.totalMs;
       abr.recordDownload({ ...s, atMs: now });
     }
+    return now;
+  };
+
+  it('with 20 s of buffer, a download in flight at under half the top rung makes the next pick fit the link', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    // Settled on the top rung on a fast link, 20 s buffered.
+    let now = settleOnTopRung(abr);
     expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 }).rungIndex).toBe(5);
     // The link falls to 1.6 Mb/s (0.37 × 4300) while the next top-rung segment downloads.
     const bytesTotal = (4300 * 1000 * SEG) / 8;
@@ -297,12 +303,7 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
   it('does not fire on a mild dip, nor when the buffer already holds the rest of the video', () => {
     const abr = createAbr();
     abr.setRungs(RUNGS);
-    let now = 0;
-    for (let i = 0; i < 6; i++) {
-      const s = download(5, kbps(20000), now);
-      now += s.totalMs;
-      abr.recordDownload({ ...s, atMs: now });
-    }
+    let now = settleOnTopRung(abr);
     const mild = download(5, kbps(3500), now); // 0.81 × the top rung
     now += mild.totalMs;
     abr.recordDownload({ ...mild, atMs: now });

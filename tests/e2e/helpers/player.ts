@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import type { ProbeState } from '../../../player/src/stats/collector.ts';
 
 export type Engine = 'hls' | 'shaka';
 /** `ours` = our ABR (no query param), `default` = the engine's stock ABR (`?abr=default`). */
@@ -10,31 +11,21 @@ export interface PlayerEvent {
   [k: string]: unknown;
 }
 
-/** The serialisable part of `window.__player` (the probe contract). */
-export interface ProbeSnapshot {
+/**
+ * The serialisable part of `window.__player`: the player's own probe contract (minus events, read
+ * separately) plus what the test reads off the <video> element and the page clock.
+ */
+export type ProbeSnapshot = Omit<ProbeState, 'events' | 'engine' | 'abr' | 'estimateBps'> & {
   engine: string;
   abr: string;
-  titleId: string;
-  sessionId: string;
-  ready: boolean;
-  startupMs: number | null;
-  rungs: Array<{ index: number; width: number; height: number; bandwidthBps: number }>;
-  auto: boolean;
-  selectedRung: number | null;
-  currentRung: number | null;
   estimateBps: number | null;
-  bufferSec: number;
-  stalls: { count: number; totalMs: number };
-  switches: number;
-  droppedFrames: number;
-  edge: string | null;
   /** From the <video> element, not the probe. */
   currentTime: number;
   paused: boolean;
   videoWidth: number;
   eventCount: number;
   now: number;
-}
+};
 
 export function watchUrl(
   origin: string,
