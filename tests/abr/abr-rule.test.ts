@@ -314,4 +314,47 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
     // 3 segments (12 s) left, 20 s buffered: nothing can stall, no reason to drop to what fits.
     expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 3 }).reason).not.toBe('drop-fit');
   });
+
+  it('leaves a fall to a level seen in the planner window to the planner, but not a fall below all of it', () => {
+    /** Five top-rung (4300 kb/s) segments over the given links, then one over 1.9 Mb/s (< 0.5 × 4300). */
+    const run = (links: number[], cfg: Parameters<typeof createAbr>[0] = {}) => {
+      const abr = createAbr(cfg);
+      abr.setRungs(RUNGS);
+      let now = 0;
+      for (const l of [...links, 1900]) {
+        const s = download(5, kbps(l), now);
+        now += s.totalMs;
+        abr.recordDownload({ ...s, atMs: now });
+      }
+      return abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 });
+    };
+    // A variable link that has been at 2 Mb/s in the window: 1.9 Mb/s is its usual variability.
+    expect(run([6000, 2000, 6000, 6000, 6000]).reason).not.toBe('drop-fit');
+    // A steady 6 Mb/s link: 1.9 Mb/s is a level the planner has no model of, so the guard decides.
+    const steady = run([6000, 6000, 6000, 6000, 6000]);
+    expect(steady.reason).toBe('drop-fit');
+    expect(steady.rungIndex).toBe(2); // 0.9 × 1.9 Mb/s = 1.71 Mb/s: 1200 fits, 1850 does not
+    // Without the level condition (fitGuardLevelRatio 0) the guard fires on the variable link too.
+    expect(run([6000, 2000, 6000, 6000, 6000], { fitGuardLevelRatio: 0 }).reason).toBe('drop-fit');
+  });
+
+  it('holds a detected fall until the link measures back, then leaves such levels to the planner again', () => {
+    const abr = createAbr();
+    abr.setRungs(RUNGS);
+    let now = 0;
+    const seg = (rung: number, link: number) => {
+      const s = download(rung, kbps(link), now);
+      now += s.totalMs;
+      abr.recordDownload({ ...s, atMs: now });
+      return abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 });
+    };
+    for (let i = 0; i < 5; i++) seg(5, 6000);
+    expect(seg(5, 1900).reason).toBe('drop-fit');
+    // Another slow top-rung segment: 1.9 Mb/s is now in the window, but the fall has not ended.
+    expect(seg(5, 1900).reason).toBe('drop-fit');
+    // The link measures back (6 Mb/s ≥ 0.5 × the 6 Mb/s floor before the fall): the fall is over, and
+    // 1.9 Mb/s, seen in the window, is again the link's variability for the planner.
+    seg(5, 6000);
+    expect(seg(5, 1900).reason).not.toBe('drop-fit');
+  });
 });

@@ -18,10 +18,16 @@
  *   an error-adaptive level scale (predictor.scenarioErrorWeight / Stat),
  *   planning the last segments without within-segment reaction
  *   (dpNonReactiveEndSegments), knowing the current level for the first
- *   choice (dpFirstPersistence). The open-loop MPC planner
+ *   choice (dpFirstPersistence), discounting later segments (dpDiscount:
+ *   more stalls, lower QoE). The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
+ * - Fit guard (product requirement, fitGuard below): after a clear fall of
+ *   the link, below half the current rung AND below half of every throughput
+ *   in the planner's window, the next rung fits the link measured now, within
+ *   the segment in flight; the fall holds until the link measures back. Falls
+ *   to levels seen in the window are left to the planner, which models them.
  * - Drops are seen within a segment: a slow download in flight caps the
  *   prediction (hls.js #4291) and can be abandoned (abandonment.ts); after
  *   an abandon the next choice is capped to the rung we abandoned for (#6079).
@@ -60,6 +66,8 @@ export interface AbrConfig {
   dpFirstPersistence: number | null;
   /** DP: weight of a level drawn afresh, × this per segment of age (1 = all recent levels equally likely). */
   dpRecencyDecay: number;
+  /** DP: weight of the value one segment later relative to now (1 = none). */
+  dpDiscount: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
@@ -95,6 +103,11 @@ export interface AbrConfig {
   fitGuardSafety: number;
   /** Fit guard: buffer up to which the full ratio applies, s; deeper buffers need a deeper fall. */
   fitGuardFullBufferSec: number;
+  /**
+   * Fit guard: the link measured now must also be below this fraction of every throughput in the
+   * planner's window before it (a level the planner has not seen lately); 0 = no such condition.
+   */
+  fitGuardLevelRatio: number;
 }
 
 export const DEFAULT_ABR_CONFIG: AbrConfig = {
@@ -109,6 +122,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpRecencyDecay: 1,
   dpFirstPersistence: null,
   dpNonReactiveEndSegments: 0,
+  dpDiscount: 1,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -124,6 +138,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   fitGuardRatio: 0.5,
   fitGuardSafety: 0.9,
   fitGuardFullBufferSec: 30,
+  fitGuardLevelRatio: 0.5,
 };
 
 export class LookaheadAbr implements AbrRule {
@@ -142,6 +157,12 @@ export class LookaheadAbr implements AbrRule {
   /** Last planned decision and what it depended on: engines ask more than once per segment. */
   private cache: { key: string; decision: AbrDecision } | null = null;
   private samples = 0;
+  /**
+   * Fit guard: the lowest throughput of the planner window before a fall the guard detected (0 = none).
+   * The fall lasts until a download measures the link back above fitGuardLevelRatio of it; until then
+   * the later (low) samples do not make the fallen level look usual.
+   */
+  private fallFloorBps = 0;
 
   constructor(config: Partial<AbrConfig> = {}) {
     this.config = {
@@ -167,7 +188,8 @@ export class LookaheadAbr implements AbrRule {
   }
 
   recordDownload(sample: DownloadSample): void {
-    this.estimator.addSample({ bytes: sample.bytes, totalMs: sample.totalMs, ttfbMs: sample.ttfbMs });
+    const bps = this.estimator.addSample({ bytes: sample.bytes, totalMs: sample.totalMs, ttfbMs: sample.ttfbMs });
+    if (this.fallFloorBps > 0 && bps >= this.fallFloorBps * this.config.fitGuardLevelRatio) this.fallFloorBps = 0;
     if (sample.segmentDurationSec > 0) this.segmentDurationSec = sample.segmentDurationSec;
     this.lastRung = sample.rungIndex;
     this.abandonCap = null;
@@ -239,6 +261,7 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
+        discount: this.config.dpDiscount,
       }).rung;
     } else {
       let horizon = horizonFor(maxRung + 1, this.config.horizon);
@@ -335,7 +358,9 @@ export class LookaheadAbr implements AbrRule {
 
   /**
    * The highest rung the link measured right now carries, when it has clearly fallen below the rung we
-   * are on; null otherwise. The planner alone would spend a large buffer on the old rung, which pays
+   * are on (under fitGuardRatio of its bitrate) and to a level the planner has no model of (under
+   * fitGuardLevelRatio of every throughput in its window, or a fall seen earlier that has not ended);
+   * null otherwise. The planner alone would spend a large buffer on the old rung, which pays
    * for a short dip but, when the link has really fallen, only postpones the switch by a whole buffer
    * and lets the buffer drain towards a stall. "Now" is the download in flight when it is slow
    * (seen within a segment, hls.js #4291), else the last completed one. Not applied when the buffer
@@ -346,13 +371,36 @@ export class LookaheadAbr implements AbrRule {
     if (!(ratio > 0) || this.lastRung < 0) return null;
     const left = state.segmentsLeft;
     if (left !== undefined && left * segDur <= state.bufferSec) return null;
-    const last = this.estimator.recent(1)[0];
-    const nowBps = this.estimator.inflightEstimateBps() || (last ? last.bps : 0);
+    const w = Math.max(1, this.config.predictor.window);
+    const hist = this.estimator.recent(w + 1);
+    const inflightBps = this.estimator.inflightEstimateBps();
+    const last = hist[hist.length - 1];
+    const nowBps = inflightBps || (last ? last.bps : 0);
     const current = this.bitrates[this.lastRung] ?? 0;
     // A deep buffer can ride out more of a dip: beyond fitGuardFullBufferSec the threshold shrinks in
     // proportion, so only a deeper fall forces the switch.
     const depth = Math.min(1, this.config.fitGuardFullBufferSec / Math.max(1, state.bufferSec));
     if (!(nowBps > 0) || nowBps >= current * ratio * depth) return null;
+    // A fall to a level the planner has seen in its window is the link's usual variability, which the
+    // planner models (the recent throughputs are its levels, with persistence) and rides out better
+    // than a forced drop (bench/abr-lab/README.md, fourth round). The guard is for a level it has no
+    // model of: clearly below every throughput in the window before "now" (the downloads before the
+    // one in flight, or before the last completed one). Once such a fall is seen it lasts until the link
+    // measures back (fallFloorBps): the slow downloads that follow it must not make it look usual, or the
+    // planner would climb back and spend the buffer on a link that has not recovered.
+    const levelRatio = this.config.fitGuardLevelRatio;
+    if (levelRatio > 0) {
+      let floor = this.fallFloorBps;
+      if (!(floor > 0)) {
+        floor = Infinity;
+        const before = (inflightBps > 0 ? hist : hist.slice(0, -1)).slice(-w);
+        for (const r of before) if (r.bps > 0 && r.bps < floor) floor = r.bps;
+      }
+      if (Number.isFinite(floor)) {
+        if (nowBps >= floor * levelRatio) return null;
+        this.fallFloorBps = floor;
+      }
+    }
     let fit = 0;
     for (let i = 0; i < this.bitrates.length; i++) if ((this.bitrates[i] ?? Infinity) <= nowBps * this.config.fitGuardSafety) fit = i;
     return fit;

@@ -55,6 +55,8 @@ export interface DpInput {
   terminalBufferCapSec: number;
   /** Buffer grid step, s. */
   gridStepSec: number;
+  /** Weight of the value one segment later relative to now (1 = none; reactive model only). */
+  discount?: number;
 }
 
 export interface DpResult {
@@ -292,7 +294,11 @@ function planReactive(
     for (let j = 0; j < k; j++) wt[j] = tot > 0 ? Math.max(0, p.levelWeights?.[j] ?? 1) / tot : 1 / k;
   }
   // W(b, r, j) = E[V(b, r, next level) | level j]: keep j with probability rho, else a fresh draw.
-  const toW = (): void => expectNext(V, W, wt, rho, c1, size, k);
+  const gam = p.discount ?? 1;
+  const toW = (): void => {
+    expectNext(V, W, wt, rho, c1, size, k);
+    if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
+  };
   const cont = (o: number): number => {
     const a = lo[o] as number;
     const f = fr[o] as number;
@@ -345,8 +351,10 @@ function planReactive(
   const e = new Float64Array(n);
   let vIsNonReactive = true; // the terminal value does not depend on the level
   for (let h = H - 1; h >= 1; h--) {
-    if (vIsNonReactive) W.set(V);
-    else toW();
+    if (vIsNonReactive) {
+      W.set(V);
+      if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
+    } else toW();
     if (H - h <= L) {
       for (let b = 0; b < g; b++) {
         const ob = b * nk;
@@ -396,8 +404,10 @@ function planReactive(
     V = NV;
     NV = t === V0 ? new Float64Array(size) : t;
   }
-  if (vIsNonReactive) W.set(V);
-  else toW();
+  if (vIsNonReactive) {
+    W.set(V);
+    if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
+  } else toW();
   // The first choice, at the exact buffer level, does not know its level:
   // the last measured level (k − 1) persists with probability rho.
   const buf = Math.min(p.bufferSec, cap);
