@@ -24,11 +24,15 @@
  * - Arrivals: a closed population of `concurrentViewers` sessions; when one ends a new one starts (so sessions
  *   arrive over time at the rate they end); each request comes from a uniformly random active session, i.e.
  *   every session fetches segments at the same average rate, as players do in steady state.
- * The trace carries only what an edge sees: the requested key and its size, in order.
+ * The trace carries what an edge sees: the requested key and its size, in order, and the viewing session the
+ * request belongs to (an edge sees that too when players send CMCD `sid`; the edge's policies are given only key
+ * and size, the session-oracle yardstick uses the session).
  */
 export interface Request {
   key: string;
   size: number;
+  /** Viewing session, numbered in order of start. */
+  session: number;
 }
 
 export interface WorkloadOptions {
@@ -119,7 +123,8 @@ export function makeWorkload(o: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
     for (let r = 0; r < o.rungMix.length; r++) if (u < (a += o.rungMix[r] ?? 0)) return r;
     return o.rungMix.length - 1;
   };
-  interface Viewer { title: number; rung: number; home: number; seg: number; stopAt: number }
+  interface Viewer { id: number; title: number; rung: number; home: number; seg: number; stopAt: number }
+  let sessions = 0;
   const newViewer = (): Viewer => {
     const title = pickTitle();
     const n = segCount[title] ?? 1;
@@ -129,7 +134,7 @@ export function makeWorkload(o: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
     else if (u < o.browseShare + o.completeShare) stopAt = n;
     else stopAt = Math.ceil(rand() * n);
     const home = pickRung();
-    return { title, rung: Math.min(home, 1), home, seg: 0, stopAt: Math.max(1, Math.min(n, stopAt)) };
+    return { id: sessions++, title, rung: Math.min(home, 1), home, seg: 0, stopAt: Math.max(1, Math.min(n, stopAt)) };
   };
   const viewers: Viewer[] = Array.from({ length: o.concurrentViewers }, newViewer);
   const requests: Request[] = [];
@@ -148,7 +153,7 @@ export function makeWorkload(o: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
     }
     const key = `${v.title}/${v.rung}/${v.seg}`;
     const size = sizeOf(v.title, v.rung, v.seg);
-    requests.push({ key, size });
+    requests.push({ key, size, session: v.id });
     if (!seen.has(key)) {
       seen.add(key);
       uniqueBytesRequested += size;

@@ -92,4 +92,49 @@ describe('lookahead policy', () => {
     for (let k = 0; k < 5; k++) expect(cache.has(key('hot', k))).toBe(true);
     expect(cache.bytes).toBe(5000);
   });
+
+  it("values a title's segments for new viewers by the catalogue's rung mix, not by the title's own few viewers", () => {
+    const p = new LookaheadPolicy({ admission: 0 });
+    const cache = new ByteCache<true>(10_000_000, p);
+    const read = (t: string, rung: string, from: number, to: number) => {
+      for (let k = from; k < to; k++) {
+        const key = `${t}/${rung}/seg-${k}.m4s`;
+        if (cache.get(key) === undefined) cache.set(key, true, 1000);
+      }
+    };
+    // 20 titles, viewers on v3 after a short start on v1: the catalogue's viewers are on v3
+    for (let t = 0; t < 20; t++) {
+      read(`c${t}`, 'v1', 0, 2);
+      read(`c${t}`, 'v3', 2, 30);
+    }
+    // title x: one viewer stayed on v1 throughout, one was on v3
+    read('x', 'v1', 0, 30);
+    read('x', 'v1', 0, 2);
+    read('x', 'v3', 2, 30);
+    for (let i = 0; i < 3000; i++) cache.set(`filler/v9/seg-${i}.m4s`, true, 1); // time passes, cursors expire
+    const internals = p as unknown as { objs: Map<string, object>; value(o: object): number };
+    const v3 = internals.value(internals.objs.get('x/v3/seg-20.m4s')!);
+    const v1 = internals.value(internals.objs.get('x/v1/seg-20.m4s')!);
+    expect(v3).toBeGreaterThan(3 * v1);
+  });
+
+  it('measures how long viewers stay on a rung: wandering and coming back is not leaving', () => {
+    const run = (trackAt: (viewer: number, k: number) => string) => {
+      const p = new LookaheadPolicy({ admission: 0 });
+      const cache = new ByteCache<true>(100_000_000, p);
+      for (let v = 0; v < 60; v++) {
+        for (let k = 0; k < 60; k++) {
+          const key = `t${v % 5}/${trackAt(v, k)}/seg-${k}.m4s`;
+          if (cache.get(key) === undefined) cache.set(key, true, 100);
+        }
+      }
+      return (p as unknown as { homeShare: number }).homeShare;
+    };
+    // every 5th segment on a neighbouring rung, then back home: far ahead a viewer is still mostly on its rung
+    const wander = run((v, k) => (k % 5 === 4 ? `r${(v % 3) + 1}` : `r${(v % 3) + 2}`));
+    // one switch per viewer, for good: far ahead the chance to be on today's rung is the one-step chance^d
+    const drift = run((v, k) => `r${k < 5 + (v % 50) ? 2 : 3}`);
+    expect(wander).toBeGreaterThan(0.5);
+    expect(drift).toBeLessThan(0.2);
+  });
 });
