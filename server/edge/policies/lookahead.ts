@@ -120,6 +120,11 @@ export class LookaheadPolicy implements EvictionPolicy {
   private stayN = 20;
   private stayS = 19;
   private totalRequests = 0;
+  /**
+   * Requests seen, decayed like the counts: a decayed count divided by this is a rate per request tick with
+   * no bias (dividing by a fixed window would swing between 0.5× and 1× the rate over each half-life).
+   */
+  private decayedTicks = 0;
   private seed: number;
   private readonly sample: number;
   private readonly expiry: number;
@@ -172,6 +177,7 @@ export class LookaheadPolicy implements EvictionPolicy {
   private observe(o: Obj): void {
     this.clock++;
     this.totalRequests++;
+    this.decayedTicks++;
     o.hits++;
     const seg = o.seg;
     const t = o.t;
@@ -259,6 +265,7 @@ export class LookaheadPolicy implements EvictionPolicy {
     for (const o of this.objs.values()) o.hits /= 2;
     this.stayN /= 2;
     this.stayS /= 2;
+    this.decayedTicks /= 2;
     this.lagN /= 2;
     this.lagSame /= 2;
     for (const [k, v] of this.mix) this.mix.set(k, v / 2);
@@ -286,9 +293,16 @@ export class LookaheadPolicy implements EvictionPolicy {
 
   /** Share of viewers of `t` that reach position k among those that reached position p (≤ 1). */
   private survival(t: TitleStats, p: number, k: number): number {
-    const a = this.reachAt(t, p);
+    const a = this.blendedReach(t, p);
     if (a <= 0) return 0.5;
-    return Math.min(1, this.reachAt(t, k) / a);
+    return Math.min(1, this.blendedReach(t, k) / a);
+  }
+
+  /** Viewers of `t` that reach k: its own counts blended with its starts × the pooled survival curve. */
+  private blendedReach(t: TitleStats, k: number): number {
+    const own = this.reachAt(t, k);
+    const sg = this.survivalG[k];
+    return sg === undefined ? own : (own + this.pooledWeight * t.starts * sg) / (1 + this.pooledWeight);
   }
 
   /** Estimated requests per request-tick for the object in the near future (see the header comment). */
@@ -312,13 +326,10 @@ export class LookaheadPolicy implements EvictionPolicy {
     // position on this rung. The share is pooled over the catalogue: a new viewer's rung follows its bandwidth,
     // not the title, and one title's own mix is a few viewers' worth of noise. (bench:cache, with the pooled
     // survival and the persistence fit: +1.0 / +2.1 / +2.7 points of byte hit ratio at 5 / 10 / 20 %.)
-    if (t.requests > 0 && this.totalRequests > 0) {
-      const window = Math.min(this.totalRequests, this.halfLife * 2);
+    if (t.requests > 0 && this.decayedTicks > 0) {
+      const window = this.decayedTicks;
       const share = (this.mix.get(this.mixKey(seg)) ?? 0) / Math.max(1, this.mixTotal[Math.min(seg.index, RAMP_POSITIONS)] ?? 0);
-      let reach = this.reachAt(t, seg.index);
-      const sg = this.survivalG[seg.index];
-      if (sg !== undefined) reach = (reach + this.pooledWeight * t.starts * sg) / (1 + this.pooledWeight);
-      v += (reach / window) * share;
+      v += (this.blendedReach(t, seg.index) / window) * share;
     }
     return v;
   }
