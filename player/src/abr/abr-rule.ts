@@ -25,9 +25,11 @@
  *   How the constants were chosen: bench/abr-lab/README.md.
  * - Fit guard (product requirement, fitGuard below): after a clear fall of
  *   the link, below half the current rung AND below half of every throughput
- *   in the planner's window, the next rung fits the link measured now, within
- *   the segment in flight; the fall holds until the link measures back. Falls
- *   to levels seen in the window are left to the planner, which models them.
+ *   in the planner's window, the planner is capped to the rungs that fit the
+ *   link measured now, within the segment in flight; the fall and the cap
+ *   hold (also once a fitting rung is playing) until a download measures the
+ *   link back. Falls to levels seen in the window are left to the planner,
+ *   which models them.
  * - Drops are seen within a segment: a slow download in flight caps the
  *   prediction (hls.js #4291) and can be abandoned (abandonment.ts); after
  *   an abandon the next choice is capped to the rung we abandoned for (#6079).
@@ -160,7 +162,9 @@ export class LookaheadAbr implements AbrRule {
   /**
    * Fit guard: the lowest throughput of the planner window before a fall the guard detected (0 = none).
    * The fall lasts until a download measures the link back above fitGuardLevelRatio of it; until then
-   * the later (low) samples do not make the fallen level look usual.
+   * the later (low) samples do not make the fallen level look usual, and the next rung stays capped to
+   * what the link measured now carries, also once a fitting rung is playing (no climb back on a link
+   * that has not recovered).
    */
   private fallFloorBps = 0;
 
@@ -233,6 +237,10 @@ export class LookaheadAbr implements AbrRule {
     const scenarios = this.config.predictor.mode === 'scenarios' ? throughputScenarios(this.estimator, this.config.predictor) : undefined;
     const top = this.utility[this.utility.length - 1] ?? 1;
     const left = state.segmentsLeft;
+    // Fit guard: after a clear fall (and for as long as it lasts) the next rung may not be above the one
+    // the link measured now carries; the planner still chooses the best rung up to there.
+    const fit = this.fitGuard(state, segDur);
+    let guarded = false;
     let rungIndex: number;
     if (this.config.planner === 'dp') {
       const sc = throughputScenarios(this.estimator, this.config.predictor);
@@ -240,7 +248,7 @@ export class LookaheadAbr implements AbrRule {
       // Buffer left when the video ends is worth nothing: plan to the end, no terminal value.
       const reachesEnd = left !== undefined && left > 0 && left <= horizon;
       if (reachesEnd) horizon = left;
-      rungIndex = planWithDp({
+      const plan = planWithDp({
         segmentBits: this.sizeBitrates.map((b) => b * segDur),
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
@@ -262,7 +270,15 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
         discount: this.config.dpDiscount,
-      }).rung;
+      });
+      rungIndex = plan.rung;
+      if (fit !== null && fit < rungIndex) {
+        // The plan's value of each first rung (later choices as planned): the best one that fits.
+        let best = 0;
+        for (let r = 1; r <= fit && r < plan.values.length; r++) if ((plan.values[r] as number) > (plan.values[best] as number)) best = r;
+        rungIndex = best;
+        guarded = true;
+      }
     } else {
       let horizon = horizonFor(maxRung + 1, this.config.horizon);
       const reachesEnd = left !== undefined && left > 0 && left <= horizon;
@@ -286,12 +302,10 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferCapSec: this.config.terminalBufferCapSec,
       });
       rungIndex = plan.rung;
-    }
-    let guarded = false;
-    const fit = this.fitGuard(state, segDur);
-    if (fit !== null && fit < rungIndex) {
-      rungIndex = fit;
-      guarded = true;
+      if (fit !== null && fit < rungIndex) {
+        rungIndex = fit;
+        guarded = true;
+      }
     }
     let reason = 'hold';
     if (guarded) reason = this.estimator.inflightLimited() ? 'drop-inflight' : 'drop-fit';
@@ -357,12 +371,12 @@ export class LookaheadAbr implements AbrRule {
   }
 
   /**
-   * The highest rung the link measured right now carries, when it has clearly fallen below the rung we
-   * are on (under fitGuardRatio of its bitrate) and to a level the planner has no model of (under
-   * fitGuardLevelRatio of every throughput in its window, or a fall seen earlier that has not ended);
-   * null otherwise. The planner alone would spend a large buffer on the old rung, which pays
-   * for a short dip but, when the link has really fallen, only postpones the switch by a whole buffer
-   * and lets the buffer drain towards a stall. "Now" is the download in flight when it is slow
+   * The highest rung the link measured right now carries (the cap for the planner), when it has clearly
+   * fallen below the rung we are on (under fitGuardRatio of its bitrate) and to a level the planner has
+   * no model of (under fitGuardLevelRatio of every throughput in its window), and for as long as such a
+   * fall lasts (fallFloorBps, whatever rung we are on by then); null otherwise. The planner alone would
+   * spend a large buffer on the old rung, which pays for a short dip but, when the link has really
+   * fallen, only postpones the switch by a whole buffer and lets the buffer drain towards a stall. "Now" is the download in flight when it is slow
    * (seen within a segment, hls.js #4291), else the last completed one. Not applied when the buffer
    * already holds the rest of the video: then nothing can stall.
    */
@@ -376,11 +390,21 @@ export class LookaheadAbr implements AbrRule {
     const inflightBps = this.estimator.inflightEstimateBps();
     const last = hist[hist.length - 1];
     const nowBps = inflightBps || (last ? last.bps : 0);
-    const current = this.bitrates[this.lastRung] ?? 0;
-    // A deep buffer can ride out more of a dip: beyond fitGuardFullBufferSec the threshold shrinks in
-    // proportion, so only a deeper fall forces the switch.
-    const depth = Math.min(1, this.config.fitGuardFullBufferSec / Math.max(1, state.bufferSec));
-    if (!(nowBps > 0) || nowBps >= current * ratio * depth) return null;
+    if (!(nowBps > 0)) return null;
+    const levelRatio = this.config.fitGuardLevelRatio;
+    // A fall detected earlier that has not ended (no download has measured the link back above
+    // fitGuardLevelRatio of the floor before it): the cap holds whatever rung we are on now. Once the
+    // first segment of a fitting rung is in, that rung is no longer "clearly" above the link, but the link
+    // has not come back, and a climb would spend the buffer on a level it no longer carries.
+    const held = levelRatio > 0 && this.fallFloorBps > 0;
+    if (held && nowBps >= this.fallFloorBps * levelRatio) return null; // measuring back in flight
+    if (!held) {
+      const current = this.bitrates[this.lastRung] ?? 0;
+      // A deep buffer can ride out more of a dip: beyond fitGuardFullBufferSec the threshold shrinks in
+      // proportion, so only a deeper fall forces the switch.
+      const depth = Math.min(1, this.config.fitGuardFullBufferSec / Math.max(1, state.bufferSec));
+      if (nowBps >= current * ratio * depth) return null;
+    }
     // A fall to a level the planner has seen in its window is the link's usual variability, which the
     // planner models (the recent throughputs are its levels, with persistence) and rides out better
     // than a forced drop (bench/abr-lab/README.md, fourth round). The guard is for a level it has no
@@ -388,14 +412,10 @@ export class LookaheadAbr implements AbrRule {
     // one in flight, or before the last completed one). Once such a fall is seen it lasts until the link
     // measures back (fallFloorBps): the slow downloads that follow it must not make it look usual, or the
     // planner would climb back and spend the buffer on a link that has not recovered.
-    const levelRatio = this.config.fitGuardLevelRatio;
-    if (levelRatio > 0) {
-      let floor = this.fallFloorBps;
-      if (!(floor > 0)) {
-        floor = Infinity;
-        const before = (inflightBps > 0 ? hist : hist.slice(0, -1)).slice(-w);
-        for (const r of before) if (r.bps > 0 && r.bps < floor) floor = r.bps;
-      }
+    if (levelRatio > 0 && !held) {
+      let floor = Infinity;
+      const before = (inflightBps > 0 ? hist : hist.slice(0, -1)).slice(-w);
+      for (const r of before) if (r.bps > 0 && r.bps < floor) floor = r.bps;
       if (Number.isFinite(floor)) {
         if (nowBps >= floor * levelRatio) return null;
         this.fallFloorBps = floor;
