@@ -21,6 +21,7 @@ import { SessionStore, ShapeError, NO_SHAPE, withShapeHeaders, isShaped, makeLin
 import type { TopologySource } from '../topology.ts';
 import type { Logger } from '../log.ts';
 import type { Histogram, Registry } from 'prom-client';
+import { logAccess } from '../http/access-log.ts';
 
 export type FailMode = 'refuse' | 'reset';
 
@@ -215,6 +216,7 @@ export class Edge {
   }
 
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    logAccess(this.log, req, res);
     this.rollRate();
     this.rateBuckets[this.rateBuckets.length - 1]!++;
     let url = req.url ?? '/';

@@ -8,6 +8,7 @@ import { CORS_HEADERS } from './headers.ts';
 import { parseRange } from './range.ts';
 import type { Link } from '../shaping/sessions.ts';
 import { delayFor, writeShaped } from '../shaping/writer.ts';
+import { noteSent } from './access-log.ts';
 
 export interface StoredObject {
   body: Buffer;
@@ -119,6 +120,7 @@ export function serveStored(
 }
 
 function send(res: ServerResponse, status: number, headers: string[], body: Buffer | null, link: Link | null): void {
+  noteSent(res, headers, body?.length ?? 0);
   if (!link) {
     res.writeHead(status, headers);
     res.end(body ?? undefined);

@@ -17,6 +17,7 @@ import type { SteeringService } from '../steering/service.ts';
 import type { Topology } from '../topology.ts';
 import type { Logger } from '../log.ts';
 import { isValidTitleId } from '../http/safe-path.ts';
+import { logAccess } from '../http/access-log.ts';
 
 export interface OriginOptions {
   mediaDir: string;
@@ -39,6 +40,10 @@ export function createOriginApp(o: OriginOptions): { app: express.Express; state
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  app.use((req, res, next) => {
+    logAccess(log, req, res);
+    next();
+  });
   const state: OriginState = { failed: false };
   const files = new MediaFiles(o.mediaDir);
   const catalog = new Catalog(o.mediaDir, log);
