@@ -1,6 +1,6 @@
 /**
  * `npm run chaos -- <command>` against a running origin (ORIGIN env or --origin, default http://127.0.0.1:$PORT|8080):
- *   kill-edge <id> [--mode refuse|reset]   recover-edge <id>
+ *   kill-edge <id> [--mode refuse|reset] [--for s]   recover-edge <id>
  *   kill-origin                            recover-origin
  *   shape <sid> [--kbps n|off] [--latency-ms n] [--trace name|off] [--trace-speed f]
  *   status
@@ -30,7 +30,18 @@ async function call(method: 'GET' | 'POST', path: string, body?: unknown): Promi
   console.log(text);
 }
 
-program.command('kill-edge <id>').option('--mode <mode>', 'refuse | reset', 'refuse').action((id: string, o: { mode: string }) => call('POST', `/api/edges/${encodeURIComponent(id)}/fail`, { mode: o.mode }));
+program
+  .command('kill-edge <id>')
+  .option('--mode <mode>', 'refuse | reset', 'refuse')
+  .option('--for <seconds>', 'recover by itself after this long (an outage of fixed length)')
+  .action((id: string, o: { mode: string; for?: string }) => {
+    const seconds = o.for === undefined ? undefined : Number(o.for);
+    if (seconds !== undefined && !(seconds > 0)) {
+      console.error(`chaos: --for needs a positive number of seconds, got "${o.for}"`);
+      process.exit(2);
+    }
+    return call('POST', `/api/edges/${encodeURIComponent(id)}/fail`, { mode: o.mode, ...(seconds ? { durationMs: Math.round(seconds * 1000) } : {}) });
+  });
 program.command('recover-edge <id>').action((id: string) => call('POST', `/api/edges/${encodeURIComponent(id)}/recover`));
 program.command('kill-origin').action(() => call('POST', '/api/origin/fail'));
 program.command('recover-origin').action(() => call('POST', '/api/origin/recover'));

@@ -10,7 +10,8 @@ export interface EdgeDirectory {
   topologyEdges(): EdgeInfo[];
   stats(): Array<Record<string, unknown>>;
   loads(): EdgeLoad[];
-  fail(id: string, mode: FailMode): Promise<boolean>;
+  /** Fails an edge (chaos); with durationMs it recovers by itself after that long. */
+  fail(id: string, mode: FailMode, durationMs?: number): Promise<boolean>;
   recover(id: string): Promise<boolean>;
   close(): void;
 }
@@ -29,10 +30,10 @@ export class LocalEdges implements EdgeDirectory {
   loads(): EdgeLoad[] {
     return this.edges.map((e) => ({ id: e.id, healthy: e.healthy, inflight: e.inflightRequests, requestRate: e.requestRate }));
   }
-  async fail(id: string, mode: FailMode): Promise<boolean> {
+  async fail(id: string, mode: FailMode, durationMs?: number): Promise<boolean> {
     const e = this.find(id);
     if (!e) return false;
-    await e.fail(mode);
+    await e.fail(mode, durationMs);
     return true;
   }
   async recover(id: string): Promise<boolean> {
@@ -92,14 +93,14 @@ export class RemoteEdges implements EdgeDirectory {
       requestRate: Number(s.last?.requestRate ?? 0),
     }));
   }
-  private async post(id: string, action: 'fail' | 'recover', mode?: FailMode): Promise<boolean> {
+  private async post(id: string, action: 'fail' | 'recover', mode?: FailMode, durationMs?: number): Promise<boolean> {
     const s = this.state.find((e) => e.id === id);
     if (!s) return false;
     try {
       await fetch(`${s.url}/api/${action}`, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(mode ? { mode } : {}),
+        body: JSON.stringify(mode ? { mode, ...(durationMs ? { durationMs } : {}) } : {}),
         signal: AbortSignal.timeout(2000),
       });
     } catch {
@@ -109,8 +110,8 @@ export class RemoteEdges implements EdgeDirectory {
     if (action === 'recover') void this.poll();
     return true;
   }
-  fail(id: string, mode: FailMode) {
-    return this.post(id, 'fail', mode);
+  fail(id: string, mode: FailMode, durationMs?: number) {
+    return this.post(id, 'fail', mode, durationMs);
   }
   recover(id: string) {
     return this.post(id, 'recover');

@@ -22,8 +22,8 @@ import type { TopologySource } from '../topology.ts';
 import type { Logger } from '../log.ts';
 import type { Histogram, Registry } from 'prom-client';
 import { logAccess } from '../http/access-log.ts';
-
-export type FailMode = 'refuse' | 'reset';
+import { parseFailRequest, type FailMode } from './fail-request.ts';
+export type { FailMode };
 
 export interface EdgeOptions {
   id: string;
@@ -140,6 +140,11 @@ export class Edge {
   }
 
   async close(): Promise<void> {
+    this.clearRecoverTimer();
+    await this.stopListening();
+  }
+
+  private async stopListening(): Promise<void> {
     if (!this.server.listening) {
       this.destroySockets();
       return;
@@ -150,21 +155,37 @@ export class Edge {
     });
   }
 
-  /** Chaos: stop answering. 'refuse' closes the listening socket (connection refused); 'reset' accepts and resets. */
-  async fail(mode: FailMode = 'refuse'): Promise<void> {
+  /**
+   * Chaos: stop answering. 'refuse' closes the listening socket (connection refused); 'reset' accepts and resets.
+   * With `durationMs` the edge recovers by itself after that long: the only way back for a standalone edge
+   * failed with 'refuse', which no longer listens for /api/recover.
+   */
+  async fail(mode: FailMode = 'refuse', durationMs?: number): Promise<void> {
+    this.clearRecoverTimer();
+    if (durationMs !== undefined && durationMs > 0) {
+      // not unref'd: a standalone edge that refuses has no other handle keeping its process alive
+      this.recoverTimer = setTimeout(() => void this.recover(), durationMs);
+    }
     if (this.failMode === mode) return;
     const wasRefusing = this.failMode === 'refuse';
     this.failMode = mode;
     this.log.warn({ mode }, 'edge failed (chaos)');
     if (mode === 'refuse') {
-      await this.close();
+      await this.stopListening();
     } else {
       this.destroySockets();
       if (wasRefusing) await this.listen();
     }
   }
 
+  private recoverTimer: NodeJS.Timeout | null = null;
+  private clearRecoverTimer(): void {
+    if (this.recoverTimer) clearTimeout(this.recoverTimer);
+    this.recoverTimer = null;
+  }
+
   async recover(): Promise<void> {
+    this.clearRecoverTimer();
     if (this.failMode === null) return;
     const wasRefusing = this.failMode === 'refuse';
     this.failMode = null;
@@ -288,13 +309,19 @@ export class Edge {
           res.once('finish', () => void this.recover());
           return;
         }
-        const mode = parseFailMode(body);
-        if (mode === null) {
-          this.finish(res, 400, 'body must be empty or {"mode":"refuse"|"reset"}');
+        const req = parseFailRequest(body);
+        if (req === null) {
+          this.finish(res, 400, 'body must be empty or {"mode":"refuse"|"reset","durationMs":<ms, optional>}');
           return;
         }
-        sendJson(res, 200, { id: this.id, healthy: false, mode });
-        res.once('finish', () => void this.fail(mode));
+        const { mode, durationMs } = req;
+        sendJson(res, 200, {
+          id: this.id,
+          healthy: false,
+          mode,
+          ...(durationMs ? { recoversInMs: durationMs } : mode === 'refuse' ? { note: 'this edge no longer listens: restart it, or fail it with durationMs to have it come back' } : {}),
+        });
+        res.once('finish', () => void this.fail(mode, durationMs));
       });
       return;
     }
@@ -555,19 +582,6 @@ export class Edge {
     if (this.rewritten.size > 2000) this.rewritten.clear();
     this.rewritten.set(sig, rewritten);
     return rewritten;
-  }
-}
-
-export function parseFailMode(body: string): FailMode | null {
-  if (body.trim() === '') return 'refuse';
-  try {
-    const j = JSON.parse(body) as { mode?: unknown } | null;
-    if (j === null || typeof j !== 'object') return null;
-    if (j.mode === undefined || j.mode === 'refuse') return 'refuse';
-    if (j.mode === 'reset') return 'reset';
-    return null;
-  } catch {
-    return null;
   }
 }
 

@@ -18,6 +18,7 @@ import type { Topology } from '../topology.ts';
 import type { Logger } from '../log.ts';
 import { isValidTitleId } from '../http/safe-path.ts';
 import { logAccess } from '../http/access-log.ts';
+import { MAX_FAIL_DURATION_MS, parseFailRequest } from '../edge/fail-request.ts';
 
 export interface OriginOptions {
   mediaDir: string;
@@ -148,19 +149,19 @@ export function createOriginApp(o: OriginOptions): { app: express.Express; state
   const json = express.json({ limit: '16kb', strict: false, type: () => true });
 
   app.post('/api/edges/:id/fail', control, json, async (req, res) => {
-    const body = (req.body ?? {}) as { mode?: unknown };
-    const mode = body && typeof body === 'object' && body.mode !== undefined ? body.mode : 'refuse';
-    if (mode !== 'refuse' && mode !== 'reset') {
-      sendError(res, 400, 'mode must be "refuse" or "reset"');
+    const parsed = parseFailRequest(req.body ?? null);
+    if (!parsed) {
+      sendError(res, 400, `body must be empty or {"mode":"refuse"|"reset","durationMs":<1…${MAX_FAIL_DURATION_MS}, optional>}`);
       return;
     }
-    const ok = await o.edges.fail(String(req.params.id), mode);
+    const { mode, durationMs } = parsed;
+    const ok = await o.edges.fail(String(req.params.id), mode, durationMs);
     if (!ok) {
       sendError(res, 404, `no edge "${String(req.params.id).slice(0, 40)}": GET /api/topology lists them`);
       return;
     }
-    log.warn({ edge: req.params.id, mode }, 'chaos: edge failed');
-    sendJson(res, 200, { id: req.params.id, healthy: false, mode });
+    log.warn({ edge: req.params.id, mode, durationMs }, 'chaos: edge failed');
+    sendJson(res, 200, { id: req.params.id, healthy: false, mode, ...(durationMs ? { recoversInMs: durationMs } : {}) });
   });
   app.post('/api/edges/:id/recover', control, async (req, res) => {
     const ok = await o.edges.recover(String(req.params.id));

@@ -80,7 +80,27 @@ describe('standalone roles', () => {
   });
 
   it('validates the body of the chaos switch on an edge itself', async () => {
-    const r = await fetch(`${edges[0]!.url}/api/fail`, { method: 'POST', body: JSON.stringify({ mode: 'explode' }) });
-    expect(r.status).toBe(400);
+    for (const body of [{ mode: 'explode' }, { durationMs: -5 }, { durationMs: 'soon' }, { durationMs: 1e12 }]) {
+      const r = await fetch(`${edges[0]!.url}/api/fail`, { method: 'POST', body: JSON.stringify(body) });
+      expect(r.status, JSON.stringify(body)).toBe(400);
+    }
+    expect((await fetch(`${edges[0]!.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a refusing edge failed with a duration (directly, or through the origin) comes back by itself', async () => {
+    const r = await fetch(`${edges[0]!.url}/api/fail`, { method: 'POST', body: JSON.stringify({ mode: 'refuse', durationMs: 400 }) });
+    expect(await r.json()).toMatchObject({ healthy: false, mode: 'refuse', recoversInMs: 400 });
+    await sleep(100);
+    await expect(fetch(`${edges[0]!.url}/healthz`)).rejects.toThrow();
+    await sleep(600);
+    expect((await fetch(`${edges[0]!.url}/healthz`)).status).toBe(200);
+
+    const viaOrigin = await fetch(`${originUrl}/api/edges/edge-2/fail`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ durationMs: 400 }) });
+    expect(await viaOrigin.json()).toMatchObject({ id: 'edge-2', healthy: false, recoversInMs: 400 });
+    await sleep(100);
+    await expect(fetch(`${edges[1]!.url}/healthz`)).rejects.toThrow();
+    await sleep(600);
+    expect((await fetch(`${edges[1]!.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${originUrl}/api/edges/edge-2/fail`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"durationMs":0}' })).status).toBe(400);
   });
 });
