@@ -110,6 +110,22 @@ export interface AbrConfig {
    * planner's window before it (a level the planner has not seen lately); 0 = no such condition.
    */
   fitGuardLevelRatio: number;
+  /**
+   * DP tail risk: add to the planner's levels a collapse of the link below everything in its window,
+   * with a per-segment probability estimated online from this session (see tailRiskEstimate).
+   */
+  dpTailRisk: boolean;
+  /** Tail risk: a download is a "surprise" when it measures below this fraction of every throughput in the window before it. */
+  dpTailFallRatio: number;
+  /** Tail risk: prior surprise rate per download (the Laplace-smoothed estimate starts here). */
+  dpTailPriorRate: number;
+  /** Tail risk: weight of that prior, in downloads. */
+  dpTailPriorSamples: number;
+  /**
+   * Tail risk: the collapse level is the lowest planner level × the geometric mean of the ratios seen in
+   * this session's surprises ('observed', dpTailFallRatio until there is one) or × dpTailFallRatio ('fall-ratio').
+   */
+  dpTailLevel: 'observed' | 'fall-ratio';
 }
 
 export const DEFAULT_ABR_CONFIG: AbrConfig = {
@@ -141,6 +157,11 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   fitGuardSafety: 0.9,
   fitGuardFullBufferSec: 30,
   fitGuardLevelRatio: 0.5,
+  dpTailRisk: false,
+  dpTailFallRatio: 0.5,
+  dpTailPriorRate: 0.02,
+  dpTailPriorSamples: 48,
+  dpTailLevel: 'observed',
 };
 
 export class LookaheadAbr implements AbrRule {
@@ -167,6 +188,10 @@ export class LookaheadAbr implements AbrRule {
    * that has not recovered).
    */
   private fallFloorBps = 0;
+  /** Tail risk: downloads judged against the window before them, surprises among them, Σ ln(surprise / window floor). */
+  private tailSamples = 0;
+  private tailSurprises = 0;
+  private tailLogRatioSum = 0;
 
   constructor(config: Partial<AbrConfig> = {}) {
     this.config = {
@@ -192,12 +217,37 @@ export class LookaheadAbr implements AbrRule {
   }
 
   recordDownload(sample: DownloadSample): void {
+    let floor = Infinity;
+    for (const r of this.estimator.recent(Math.max(1, this.config.predictor.window))) if (r.bps > 0 && r.bps < floor) floor = r.bps;
     const bps = this.estimator.addSample({ bytes: sample.bytes, totalMs: sample.totalMs, ttfbMs: sample.ttfbMs });
+    if (bps > 0 && Number.isFinite(floor)) {
+      this.tailSamples++;
+      if (bps < floor * this.config.dpTailFallRatio) {
+        this.tailSurprises++;
+        this.tailLogRatioSum += Math.log(bps / floor);
+      }
+    }
     if (this.fallFloorBps > 0 && bps >= this.fallFloorBps * this.config.fitGuardLevelRatio) this.fallFloorBps = 0;
     if (sample.segmentDurationSec > 0) this.segmentDurationSec = sample.segmentDurationSec;
     this.lastRung = sample.rungIndex;
     this.abandonCap = null;
     this.samples++;
+  }
+
+  /**
+   * Tail risk, estimated online from this session: how often a download fell clearly below everything
+   * in the planner window before it (under dpTailFallRatio of its lowest throughput), as a
+   * Laplace-smoothed rate (surprises + priorRate·priorSamples) / (downloads + priorSamples), and the
+   * typical depth of such a fall relative to that lowest throughput (geometric mean of the surprises
+   * seen; dpTailFallRatio before any, or always with dpTailLevel 'fall-ratio').
+   */
+  tailRiskEstimate(): { downloads: number; surprises: number; probability: number; ratio: number } {
+    const c = this.config;
+    const m = Math.max(0, c.dpTailPriorSamples);
+    const denom = this.tailSamples + m;
+    const probability = denom > 0 ? (this.tailSurprises + Math.max(0, c.dpTailPriorRate) * m) / denom : 0;
+    const ratio = c.dpTailLevel === 'observed' && this.tailSurprises > 0 ? Math.exp(this.tailLogRatioSum / this.tailSurprises) : c.dpTailFallRatio;
+    return { downloads: this.tailSamples, surprises: this.tailSurprises, probability, ratio };
   }
 
   chooseStartRung(hint?: { estimateBps?: number }): AbrDecision {
@@ -270,6 +320,7 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
         discount: this.config.dpDiscount,
+        ...this.tailLevel(sc),
       });
       rungIndex = plan.rung;
       if (fit !== null && fit < rungIndex) {
@@ -424,6 +475,14 @@ export class LookaheadAbr implements AbrRule {
     let fit = 0;
     for (let i = 0; i < this.bitrates.length; i++) if ((this.bitrates[i] ?? Infinity) <= nowBps * this.config.fitGuardSafety) fit = i;
     return fit;
+  }
+
+  /** The DP's tail level (the lowest planner level × the fall ratio) and its probability, when on. */
+  private tailLevel(levels: readonly number[]): { tailBps?: number; tailProbability?: number } {
+    if (!this.config.dpTailRisk || levels.length === 0) return {};
+    const t = this.tailRiskEstimate();
+    if (!(t.probability > 0) || !(t.ratio > 0)) return {};
+    return { tailBps: Math.min(...levels) * t.ratio, tailProbability: t.probability };
   }
 
   private maxRung(state: PlaybackState): number {

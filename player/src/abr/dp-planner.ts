@@ -57,6 +57,19 @@ export interface DpInput {
   gridStepSec: number;
   /** Weight of the value one segment later relative to now (1 = none; reactive model only). */
   discount?: number;
+  /**
+   * Tail-risk ("surprise") level, bits/s: a level below the scenarios, which the recent window cannot
+   * show (a collapse of the link). Reactive model only; used when tailProbability > 0.
+   */
+  tailBps?: number;
+  /**
+   * Probability that the next segment falls to tailBps (per segment, from any level). Modelled as
+   * one more level for fresh draws, with weight tailProbability / (1 − persistence) (capped at 1) and
+   * the other levels' weights scaled by the rest, so a segment moves to it with this probability
+   * (and, once there, it persists like any level). 0 or absent: no such level, the plan is exactly
+   * the one without it.
+   */
+  tailProbability?: number;
 }
 
 export interface DpResult {
@@ -66,6 +79,23 @@ export interface DpResult {
 }
 
 export function planWithDp(p: DpInput): DpResult {
+  const q = p.tailProbability ?? 0;
+  const tail = p.tailBps ?? 0;
+  if (q > 0 && tail > 0 && p.reactsWithinSegment && p.scenarios.length > 0) {
+    // The tail level goes first (the last one stays the current level); a fresh draw lands on it with
+    // probability w, so that a segment sees it with probability (1 − ρ)·w = q.
+    const rho = Math.max(0, Math.min(0.999, p.persistence));
+    const w = Math.min(1, q / (1 - rho));
+    const k0 = p.scenarios.length;
+    let tot = 0;
+    for (let j = 0; j < k0; j++) tot += Math.max(0, p.levelWeights?.[j] ?? 1);
+    const rest = p.scenarios.map((_, j) => (tot > 0 ? ((1 - w) * Math.max(0, p.levelWeights?.[j] ?? 1)) / tot : (1 - w) / k0));
+    return planDp({ ...p, scenarios: [tail, ...p.scenarios], levelWeights: [w, ...rest] });
+  }
+  return planDp(p);
+}
+
+function planDp(p: DpInput): DpResult {
   const n = Math.min(p.segmentBits.length, p.maxRung + 1);
   const k = p.scenarios.length;
   if (n <= 1 || k === 0) return { rung: 0, values: [0] };
