@@ -17,7 +17,7 @@
  * plus the best candidates of the previous eviction. Objects are admitted only if their estimated next use is
  * nearer than that of what they would displace (Belady does not admit what is never read again).
  */
-import type { Request } from './workload.ts';
+import { rng, type Request } from './workload.ts';
 import { PriorityHeap } from '../../server/edge/policies/priority-heap.ts';
 
 export function simulateSessionOracle(reqs: Request[], capacity: number, measureFrom = 0, sample = 64): { hits: number; hitBytes: number; bytes: number; requests: number } {
@@ -48,14 +48,7 @@ export function simulateSessionOracle(reqs: Request[], capacity: number, measure
   const objs = new Map<string, Obj>();
   const slots: Obj[] = [];
   let pool: Obj[] = [];
-  let seed = 12345;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) >>> 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = rng(12345);
   /** Cached objects worth the least (farthest estimated next use first). */
   const candidates = (now: number): Array<[number, Obj]> => {
     const cand: Array<[number, Obj]> = [];

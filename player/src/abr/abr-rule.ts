@@ -126,6 +126,8 @@ export interface AbrConfig {
    * this session's surprises ('observed', dpTailFallRatio until there is one) or × dpTailFallRatio ('fall-ratio').
    */
   dpTailLevel: 'observed' | 'fall-ratio';
+  /** Tail risk: for the segment chosen now only (dp-planner.ts tailFirstOnly), not as a level of the whole model. */
+  dpTailFirstOnly: boolean;
 }
 
 export const DEFAULT_ABR_CONFIG: AbrConfig = {
@@ -162,6 +164,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpTailPriorRate: 0.02,
   dpTailPriorSamples: 48,
   dpTailLevel: 'observed',
+  dpTailFirstOnly: false,
 };
 
 export class LookaheadAbr implements AbrRule {
@@ -478,11 +481,11 @@ export class LookaheadAbr implements AbrRule {
   }
 
   /** The DP's tail level (the lowest planner level × the fall ratio) and its probability, when on. */
-  private tailLevel(levels: readonly number[]): { tailBps?: number; tailProbability?: number } {
+  private tailLevel(levels: readonly number[]): { tailBps?: number; tailProbability?: number; tailFirstOnly?: boolean } {
     if (!this.config.dpTailRisk || levels.length === 0) return {};
     const t = this.tailRiskEstimate();
     if (!(t.probability > 0) || !(t.ratio > 0)) return {};
-    return { tailBps: Math.min(...levels) * t.ratio, tailProbability: t.probability };
+    return { tailBps: Math.min(...levels) * t.ratio, tailProbability: t.probability, tailFirstOnly: this.config.dpTailFirstOnly };
   }
 
   private maxRung(state: PlaybackState): number {

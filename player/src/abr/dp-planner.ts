@@ -70,6 +70,13 @@ export interface DpInput {
    * the one without it.
    */
   tailProbability?: number;
+  /**
+   * Apply the tail level to the segment being chosen now only (the one committed before its level
+   * shows; later choices are modelled as reacting within their segment): its value becomes
+   * (1 − q)·(value as without the tail) + q·(value of that download at tailBps, continued from the
+   * lowest level). Default false: the tail is a level of the whole model, as described above.
+   */
+  tailFirstOnly?: boolean;
 }
 
 export interface DpResult {
@@ -81,7 +88,7 @@ export interface DpResult {
 export function planWithDp(p: DpInput): DpResult {
   const q = p.tailProbability ?? 0;
   const tail = p.tailBps ?? 0;
-  if (q > 0 && tail > 0 && p.reactsWithinSegment && p.scenarios.length > 0) {
+  if (q > 0 && tail > 0 && p.reactsWithinSegment && p.scenarios.length > 0 && !p.tailFirstOnly) {
     // The tail level goes first (the last one stays the current level); a fresh draw lands on it with
     // probability w, so that a segment sees it with probability (1 − ρ)·w = q.
     const rho = Math.max(0, Math.min(0.999, p.persistence));
@@ -445,6 +452,9 @@ function planReactive(
   let bestRung = 0;
   let bestVal = -Infinity;
   const ul = p.lastRung >= 0 ? (u[p.lastRung] as number) : NaN;
+  const q1 = p.tailFirstOnly && (p.tailBps ?? 0) > 0 ? Math.min(1, Math.max(0, p.tailProbability ?? 0)) : 0;
+  let jLow = 0;
+  for (let j = 1; j < k; j++) if ((p.scenarios[j] as number) < (p.scenarios[jLow] as number)) jLow = j;
   for (let r = 0; r < n; r++) {
     let m = 0;
     let last = 0;
@@ -456,7 +466,27 @@ function planReactive(
       if (j === k - 1) last = v;
     }
     const r0 = p.firstPersistence ?? rho;
-    const v = r0 * last + (1 - r0) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
+    let v0 = r0 * last + (1 - r0) * m;
+    if (q1 > 0) {
+      // The download at the tail level, continued from the lowest level of the model.
+      let x = buf - (p.latencySec + (p.segmentBits[r] ?? 0) / (p.tailBps as number));
+      let stall = 0;
+      if (x < 0) {
+        stall = -x;
+        x = 0;
+      }
+      x = Math.min(x + p.segmentDurationSec, cap) / step;
+      let i = Math.min(g - 1, Math.floor(x));
+      let f = x - i;
+      if (i >= g - 1) {
+        i = g - 2;
+        f = 1;
+      }
+      const a = (i * n + r) * k + jLow;
+      const vt = (u[r] as number) - p.rebufferPenalty * stall + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
+      v0 = (1 - q1) * v0 + q1 * vt;
+    }
+    const v = v0 - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;
