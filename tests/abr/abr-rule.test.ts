@@ -393,3 +393,60 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
     expect(abr.chooseNext({ bufferSec: 22, nowMs: now, segmentsLeft: 26 }).rungIndex).toBeGreaterThan(0);
   });
 });
+
+describe('DP tail risk (option, off by default)', () => {
+  const feed = (abr: ReturnType<typeof createAbr>, links: number[], rung = 3) => {
+    let now = 0;
+    for (const l of links) {
+      const s = download(rung, kbps(l), now);
+      now += s.totalMs;
+      abr.recordDownload({ ...s, atMs: now });
+    }
+    return now;
+  };
+
+  it('estimates the surprise rate online, Laplace-smoothed towards the prior, and the depth of a fall', () => {
+    const abr = createAbr({ dpTailPriorRate: 0.005, dpTailPriorSamples: 48, dpTailFallRatio: 0.5 });
+    abr.setRungs(RUNGS);
+    feed(abr, [2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000, 2000]);
+    // The first download has no window before it: 9 judged, no surprise; the prior's rate, shrunk by the data.
+    let t = abr.tailRiskEstimate();
+    expect(t.downloads).toBe(9);
+    expect(t.surprises).toBe(0);
+    expect(t.probability).toBeCloseTo((0.005 * 48) / (9 + 48), 12);
+    expect(t.ratio).toBe(0.5);
+    // 600 kb/s < 0.5 × 2 Mb/s (the lowest of the window before it): a surprise, at 0.3 of that floor.
+    feed(abr, [600]);
+    t = abr.tailRiskEstimate();
+    expect(t.surprises).toBe(1);
+    expect(t.probability).toBeCloseTo((1 + 0.005 * 48) / (10 + 48), 12);
+    expect(t.ratio).toBeCloseTo(0.3, 6);
+    // 400 kb/s is not below half of the window's lowest (600 kb/s) any more: judged, not a surprise.
+    feed(abr, [400]);
+    t = abr.tailRiskEstimate();
+    expect(t.downloads).toBe(11);
+    expect(t.surprises).toBe(1);
+    // With dpTailLevel 'fall-ratio' the depth is always the fall ratio.
+    const k = createAbr({ dpTailLevel: 'fall-ratio' });
+    k.setRungs(RUNGS);
+    feed(k, [2000, 2000, 600]);
+    expect(k.tailRiskEstimate().surprises).toBe(1);
+    expect(k.tailRiskEstimate().ratio).toBe(0.5);
+  });
+
+  it('is off by default; on, a high surprise rate keeps a deep buffer off the top rung near the end', () => {
+    const choose = (cfg: Parameters<typeof createAbr>[0]) => {
+      const abr = createAbr(cfg);
+      abr.setRungs(RUNGS);
+      const now = feed(abr, [2400, 2200, 2600, 2300, 2500, 2400], 4);
+      return abr.chooseNext({ bufferSec: 30, nowMs: now, segmentsLeft: 4 }).rungIndex;
+    };
+    const off = choose({});
+    expect(off).toBe(choose({ dpTailRisk: false, dpTailPriorRate: 0.5 }));
+    expect(off).toBeGreaterThanOrEqual(4);
+    // Rate 0.1 per download (as if a tenth of this link's downloads had collapsed), depth 0.1 of the floor.
+    expect(choose({ dpTailRisk: true, dpTailPriorRate: 0.1, dpTailPriorSamples: 1000, dpTailLevel: 'fall-ratio', dpTailFallRatio: 0.1 })).toBeLessThan(off);
+    // Prior rate 0 and no surprise in the session: p = 0, the same choice as off.
+    expect(choose({ dpTailRisk: true, dpTailPriorRate: 0 })).toBe(off);
+  });
+});

@@ -19,7 +19,9 @@
  *   planning the last segments without within-segment reaction
  *   (dpNonReactiveEndSegments), knowing the current level for the first
  *   choice (dpFirstPersistence), discounting later segments (dpDiscount:
- *   more stalls, lower QoE). The open-loop MPC planner
+ *   more stalls, lower QoE), a collapse level below the window with a
+ *   surprise rate estimated online from the session (dpTailRisk: less
+ *   rebuffering, lower QoE on both sets). The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
@@ -117,9 +119,12 @@ export interface AbrConfig {
   dpTailRisk: boolean;
   /** Tail risk: a download is a "surprise" when it measures below this fraction of every throughput in the window before it. */
   dpTailFallRatio: number;
-  /** Tail risk: prior surprise rate per download (the Laplace-smoothed estimate starts here). */
+  /**
+   * Tail risk: prior surprise rate per download (the Laplace-smoothed estimate starts here); default 0.005,
+   * the pooled rate measured on the lab's tuning half (bench/abr-lab/README.md, sixth round).
+   */
   dpTailPriorRate: number;
-  /** Tail risk: weight of that prior, in downloads. */
+  /** Tail risk: weight of that prior, in downloads (default 48: one lab video). */
   dpTailPriorSamples: number;
   /**
    * Tail risk: the collapse level is the lowest planner level × the geometric mean of the ratios seen in
@@ -161,7 +166,7 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   fitGuardLevelRatio: 0.5,
   dpTailRisk: false,
   dpTailFallRatio: 0.5,
-  dpTailPriorRate: 0.02,
+  dpTailPriorRate: 0.005,
   dpTailPriorSamples: 48,
   dpTailLevel: 'observed',
   dpTailFirstOnly: false,

@@ -10,6 +10,8 @@
  * grid, so the plan knows it can react later (an open-loop plan must be safe
  * for the whole horizon, which makes it timid) and values buffer for what it
  * buys in the following segments, up to the end of the video when that is near.
+ * Optionally (tailBps / tailProbability, off unless given) one more level below
+ * the window: a collapse of the link the recent throughputs cannot show.
  * Score as in the lab: utility − rebufferPenalty·stall − switchPenalty·|Δutility|.
  * Cost: horizon × grid × levels × rungs (the reactive model, default; the
  * switch maximum is O(rungs) with the ladder in ascending order), ~1-5 ms per
