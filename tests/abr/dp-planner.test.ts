@@ -46,29 +46,4 @@ describe('DP planner', () => {
     // 2 s of buffer at 1 Mb/s: rung 0 (1.2 Mb) arrives in time, rung 1 (3 Mb) stalls 1.08 s
     expect(r.rung).toBe(0);
   });
-
-  describe('tail-risk level', () => {
-    // 30 s buffered, 4 segments left, a steady ~2.4 Mb/s link (levels × 0.8) and a collapse to 0.2 Mb/s.
-    const end = (over: Partial<DpInput> = {}) =>
-      base({ scenarios: [2.4e6, 2.2e6, 2.6e6, 2.3e6, 2.5e6].map((x) => x * 0.8), bufferSec: 30, lastRung: 4, horizon: 4, ...over });
-
-    it('with probability 0 the plan is exactly the one without it', () => {
-      for (const first of [false, true]) {
-        const a = planWithDp(end());
-        const b = planWithDp(end({ tailBps: 0.2e6, tailProbability: 0, tailFirstOnly: first }));
-        expect(b.rung).toBe(a.rung);
-        expect(b.values).toEqual(a.values);
-      }
-    });
-
-    it('takes the large download when a collapse is not modelled and avoids it when it is likely', () => {
-      expect(planWithDp(end()).rung).toBe(5);
-      expect(planWithDp(end({ tailBps: 0.2e6, tailProbability: 0.1 })).rung).toBeLessThanOrEqual(2);
-      expect(planWithDp(end({ tailBps: 0.2e6, tailProbability: 0.1, tailFirstOnly: true })).rung).toBeLessThanOrEqual(2);
-      // The riskier the tail, the lower the value of the top rung.
-      const v = [0, 0.01, 0.05].map((q) => planWithDp(end({ tailBps: 0.2e6, tailProbability: q })).values[5] as number);
-      expect(v[1]).toBeLessThan(v[0] as number);
-      expect(v[2]).toBeLessThan(v[1] as number);
-    });
-  });
 });

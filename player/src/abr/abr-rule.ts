@@ -19,9 +19,7 @@
  *   planning the last segments without within-segment reaction
  *   (dpNonReactiveEndSegments), knowing the current level for the first
  *   choice (dpFirstPersistence), discounting later segments (dpDiscount:
- *   more stalls, lower QoE), a collapse level below the window with a
- *   surprise rate estimated online from the session (dpTailRisk: less
- *   rebuffering, lower QoE on both sets). The open-loop MPC planner
+ *   more stalls, lower QoE). The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
@@ -112,27 +110,6 @@ export interface AbrConfig {
    * planner's window before it (a level the planner has not seen lately); 0 = no such condition.
    */
   fitGuardLevelRatio: number;
-  /**
-   * DP tail risk: add to the planner's levels a collapse of the link below everything in its window,
-   * with a per-segment probability estimated online from this session (see tailRiskEstimate).
-   */
-  dpTailRisk: boolean;
-  /** Tail risk: a download is a "surprise" when it measures below this fraction of every throughput in the window before it. */
-  dpTailFallRatio: number;
-  /**
-   * Tail risk: prior surprise rate per download (the Laplace-smoothed estimate starts here); default 0.005,
-   * the pooled rate measured on the lab's tuning half (bench/abr-lab/README.md, sixth round).
-   */
-  dpTailPriorRate: number;
-  /** Tail risk: weight of that prior, in downloads (default 48: one lab video). */
-  dpTailPriorSamples: number;
-  /**
-   * Tail risk: the collapse level is the lowest planner level × the geometric mean of the ratios seen in
-   * this session's surprises ('observed', dpTailFallRatio until there is one) or × dpTailFallRatio ('fall-ratio').
-   */
-  dpTailLevel: 'observed' | 'fall-ratio';
-  /** Tail risk: for the segment chosen now only (dp-planner.ts tailFirstOnly), not as a level of the whole model. */
-  dpTailFirstOnly: boolean;
 }
 
 export const DEFAULT_ABR_CONFIG: AbrConfig = {
@@ -164,12 +141,6 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   fitGuardSafety: 0.9,
   fitGuardFullBufferSec: 30,
   fitGuardLevelRatio: 0.5,
-  dpTailRisk: false,
-  dpTailFallRatio: 0.5,
-  dpTailPriorRate: 0.005,
-  dpTailPriorSamples: 48,
-  dpTailLevel: 'observed',
-  dpTailFirstOnly: false,
 };
 
 export class LookaheadAbr implements AbrRule {
@@ -196,10 +167,6 @@ export class LookaheadAbr implements AbrRule {
    * that has not recovered).
    */
   private fallFloorBps = 0;
-  /** Tail risk: downloads judged against the window before them, surprises among them, Σ ln(surprise / window floor). */
-  private tailSamples = 0;
-  private tailSurprises = 0;
-  private tailLogRatioSum = 0;
 
   constructor(config: Partial<AbrConfig> = {}) {
     this.config = {
@@ -225,37 +192,12 @@ export class LookaheadAbr implements AbrRule {
   }
 
   recordDownload(sample: DownloadSample): void {
-    let floor = Infinity;
-    for (const r of this.estimator.recent(Math.max(1, this.config.predictor.window))) if (r.bps > 0 && r.bps < floor) floor = r.bps;
     const bps = this.estimator.addSample({ bytes: sample.bytes, totalMs: sample.totalMs, ttfbMs: sample.ttfbMs });
-    if (bps > 0 && Number.isFinite(floor)) {
-      this.tailSamples++;
-      if (bps < floor * this.config.dpTailFallRatio) {
-        this.tailSurprises++;
-        this.tailLogRatioSum += Math.log(bps / floor);
-      }
-    }
     if (this.fallFloorBps > 0 && bps >= this.fallFloorBps * this.config.fitGuardLevelRatio) this.fallFloorBps = 0;
     if (sample.segmentDurationSec > 0) this.segmentDurationSec = sample.segmentDurationSec;
     this.lastRung = sample.rungIndex;
     this.abandonCap = null;
     this.samples++;
-  }
-
-  /**
-   * Tail risk, estimated online from this session: how often a download fell clearly below everything
-   * in the planner window before it (under dpTailFallRatio of its lowest throughput), as a
-   * Laplace-smoothed rate (surprises + priorRate·priorSamples) / (downloads + priorSamples), and the
-   * typical depth of such a fall relative to that lowest throughput (geometric mean of the surprises
-   * seen; dpTailFallRatio before any, or always with dpTailLevel 'fall-ratio').
-   */
-  tailRiskEstimate(): { downloads: number; surprises: number; probability: number; ratio: number } {
-    const c = this.config;
-    const m = Math.max(0, c.dpTailPriorSamples);
-    const denom = this.tailSamples + m;
-    const probability = denom > 0 ? (this.tailSurprises + Math.max(0, c.dpTailPriorRate) * m) / denom : 0;
-    const ratio = c.dpTailLevel === 'observed' && this.tailSurprises > 0 ? Math.exp(this.tailLogRatioSum / this.tailSurprises) : c.dpTailFallRatio;
-    return { downloads: this.tailSamples, surprises: this.tailSurprises, probability, ratio };
   }
 
   chooseStartRung(hint?: { estimateBps?: number }): AbrDecision {
@@ -328,7 +270,6 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
         discount: this.config.dpDiscount,
-        ...this.tailLevel(sc),
       });
       rungIndex = plan.rung;
       if (fit !== null && fit < rungIndex) {
@@ -483,14 +424,6 @@ export class LookaheadAbr implements AbrRule {
     let fit = 0;
     for (let i = 0; i < this.bitrates.length; i++) if ((this.bitrates[i] ?? Infinity) <= nowBps * this.config.fitGuardSafety) fit = i;
     return fit;
-  }
-
-  /** The DP's tail level (the lowest planner level × the fall ratio) and its probability, when on. */
-  private tailLevel(levels: readonly number[]): { tailBps?: number; tailProbability?: number; tailFirstOnly?: boolean } {
-    if (!this.config.dpTailRisk || levels.length === 0) return {};
-    const t = this.tailRiskEstimate();
-    if (!(t.probability > 0) || !(t.ratio > 0)) return {};
-    return { tailBps: Math.min(...levels) * t.ratio, tailProbability: t.probability, tailFirstOnly: this.config.dpTailFirstOnly };
   }
 
   private maxRung(state: PlaybackState): number {

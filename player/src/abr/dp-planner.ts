@@ -10,8 +10,6 @@
  * grid, so the plan knows it can react later (an open-loop plan must be safe
  * for the whole horizon, which makes it timid) and values buffer for what it
  * buys in the following segments, up to the end of the video when that is near.
- * Optionally (tailBps / tailProbability, off unless given) one more level below
- * the window: a collapse of the link the recent throughputs cannot show.
  * Score as in the lab: utility − rebufferPenalty·stall − switchPenalty·|Δutility|.
  * Cost: horizon × grid × levels × rungs (the reactive model, default; the
  * switch maximum is O(rungs) with the ladder in ascending order), ~1-5 ms per
@@ -59,26 +57,6 @@ export interface DpInput {
   gridStepSec: number;
   /** Weight of the value one segment later relative to now (1 = none; reactive model only). */
   discount?: number;
-  /**
-   * Tail-risk ("surprise") level, bits/s: a level below the scenarios, which the recent window cannot
-   * show (a collapse of the link). Reactive model only; used when tailProbability > 0.
-   */
-  tailBps?: number;
-  /**
-   * Probability that the next segment falls to tailBps (per segment, from any level). Modelled as
-   * one more level for fresh draws, with weight tailProbability / (1 − persistence) (capped at 1) and
-   * the other levels' weights scaled by the rest, so a segment moves to it with this probability
-   * (and, once there, it persists like any level). 0 or absent: no such level, the plan is exactly
-   * the one without it.
-   */
-  tailProbability?: number;
-  /**
-   * Apply the tail level to the segment being chosen now only (the one committed before its level
-   * shows; later choices are modelled as reacting within their segment): its value becomes
-   * (1 − q)·(value as without the tail) + q·(value of that download at tailBps, continued from the
-   * lowest level). Default false: the tail is a level of the whole model, as described above.
-   */
-  tailFirstOnly?: boolean;
 }
 
 export interface DpResult {
@@ -88,23 +66,6 @@ export interface DpResult {
 }
 
 export function planWithDp(p: DpInput): DpResult {
-  const q = p.tailProbability ?? 0;
-  const tail = p.tailBps ?? 0;
-  if (q > 0 && tail > 0 && p.reactsWithinSegment && p.scenarios.length > 0 && !p.tailFirstOnly) {
-    // The tail level goes first (the last one stays the current level); a fresh draw lands on it with
-    // probability w, so that a segment sees it with probability (1 − ρ)·w = q.
-    const rho = Math.max(0, Math.min(0.999, p.persistence));
-    const w = Math.min(1, q / (1 - rho));
-    const k0 = p.scenarios.length;
-    let tot = 0;
-    for (let j = 0; j < k0; j++) tot += Math.max(0, p.levelWeights?.[j] ?? 1);
-    const rest = p.scenarios.map((_, j) => (tot > 0 ? ((1 - w) * Math.max(0, p.levelWeights?.[j] ?? 1)) / tot : (1 - w) / k0));
-    return planDp({ ...p, scenarios: [tail, ...p.scenarios], levelWeights: [w, ...rest] });
-  }
-  return planDp(p);
-}
-
-function planDp(p: DpInput): DpResult {
   const n = Math.min(p.segmentBits.length, p.maxRung + 1);
   const k = p.scenarios.length;
   if (n <= 1 || k === 0) return { rung: 0, values: [0] };
@@ -454,9 +415,6 @@ function planReactive(
   let bestRung = 0;
   let bestVal = -Infinity;
   const ul = p.lastRung >= 0 ? (u[p.lastRung] as number) : NaN;
-  const q1 = p.tailFirstOnly && (p.tailBps ?? 0) > 0 ? Math.min(1, Math.max(0, p.tailProbability ?? 0)) : 0;
-  let jLow = 0;
-  for (let j = 1; j < k; j++) if ((p.scenarios[j] as number) < (p.scenarios[jLow] as number)) jLow = j;
   for (let r = 0; r < n; r++) {
     let m = 0;
     let last = 0;
@@ -468,27 +426,7 @@ function planReactive(
       if (j === k - 1) last = v;
     }
     const r0 = p.firstPersistence ?? rho;
-    let v0 = r0 * last + (1 - r0) * m;
-    if (q1 > 0) {
-      // The download at the tail level, continued from the lowest level of the model.
-      let x = buf - (p.latencySec + (p.segmentBits[r] ?? 0) / (p.tailBps as number));
-      let stall = 0;
-      if (x < 0) {
-        stall = -x;
-        x = 0;
-      }
-      x = Math.min(x + p.segmentDurationSec, cap) / step;
-      let i = Math.min(g - 1, Math.floor(x));
-      let f = x - i;
-      if (i >= g - 1) {
-        i = g - 2;
-        f = 1;
-      }
-      const a = (i * n + r) * k + jLow;
-      const vt = (u[r] as number) - p.rebufferPenalty * stall + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
-      v0 = (1 - q1) * v0 + q1 * vt;
-    }
-    const v = v0 - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
+    const v = r0 * last + (1 - r0) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;
