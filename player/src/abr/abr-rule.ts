@@ -18,8 +18,7 @@
  *   an error-adaptive level scale (predictor.scenarioErrorWeight / Stat),
  *   planning the last segments without within-segment reaction
  *   (dpNonReactiveEndSegments), knowing the current level for the first
- *   choice (dpFirstPersistence), discounting later segments (dpDiscount:
- *   more stalls, lower QoE). The open-loop MPC planner
+ *   choice (dpFirstPersistence). The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
@@ -68,8 +67,6 @@ export interface AbrConfig {
   dpFirstPersistence: number | null;
   /** DP: weight of a level drawn afresh, × this per segment of age (1 = all recent levels equally likely). */
   dpRecencyDecay: number;
-  /** DP: weight of the value one segment later relative to now (1 = none). */
-  dpDiscount: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
@@ -124,7 +121,6 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpRecencyDecay: 1,
   dpFirstPersistence: null,
   dpNonReactiveEndSegments: 0,
-  dpDiscount: 1,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -269,7 +265,6 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
-        discount: this.config.dpDiscount,
       });
       rungIndex = plan.rung;
       if (fit !== null && fit < rungIndex) {

@@ -55,8 +55,6 @@ export interface DpInput {
   terminalBufferCapSec: number;
   /** Buffer grid step, s. */
   gridStepSec: number;
-  /** Weight of the value one segment later relative to now (1 = none; reactive model only). */
-  discount?: number;
 }
 
 export interface DpResult {
@@ -294,10 +292,8 @@ function planReactive(
     for (let j = 0; j < k; j++) wt[j] = tot > 0 ? Math.max(0, p.levelWeights?.[j] ?? 1) / tot : 1 / k;
   }
   // W(b, r, j) = E[V(b, r, next level) | level j]: keep j with probability rho, else a fresh draw.
-  const gam = p.discount ?? 1;
   const toW = (): void => {
     expectNext(V, W, wt, rho, c1, size, k);
-    if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
   };
   const cont = (o: number): number => {
     const a = lo[o] as number;
@@ -353,8 +349,7 @@ function planReactive(
   for (let h = H - 1; h >= 1; h--) {
     if (vIsNonReactive) {
       W.set(V);
-      if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
-    } else toW();
+      } else toW();
     if (H - h <= L) {
       for (let b = 0; b < g; b++) {
         const ob = b * nk;
@@ -406,7 +401,6 @@ function planReactive(
   }
   if (vIsNonReactive) {
     W.set(V);
-    if (gam !== 1) for (let o = 0; o < size; o++) W[o] = gam * (W[o] as number);
   } else toW();
   // The first choice, at the exact buffer level, does not know its level:
   // the last measured level (k − 1) persists with probability rho.
