@@ -8,7 +8,7 @@
  */
 import { expect, test } from './helpers/fixtures.ts';
 import { recordMetrics } from './helpers/metrics.ts';
-import { avgShownBitrate, events, sampleFor, snapshot, stallsSince, waitPlayedTo, waitReady, watchUrl, type AbrMode } from './helpers/player.ts';
+import { avgFetchedBitrate, avgShownBitrate, events, sampleFor, snapshot, stallsSince, waitPlayedTo, waitReady, watchUrl, type AbrMode } from './helpers/player.ts';
 import { sharedDir } from './helpers/paths.ts';
 import { meanMbps, sliceTrace, suiteTrace } from './helpers/traces.ts';
 
@@ -62,6 +62,8 @@ for (const abr of ['ours', 'default'] as AbrMode[]) {
       stallMs,
       stallRatio: playingMs > 0 ? stallMs / playingMs : null,
       avgBitrateKbps: Math.round(avgShownBitrate(samples) / 1000),
+      fetchedBitrateKbps: Math.round(avgFetchedBitrate(ev, end.rungs, startT, end.now) / 1000),
+      endBufferSec: Math.round(end.bufferSec * 10) / 10,
       switches: end.switches,
       // Evidence that the link really was shaped: median segment download throughput seen by the player.
       medianSegmentKbps: median(ev.filter((e) => e.type === 'segment' && (e.ms as number) > 0).map((e) => ((e.bytes as number) * 8) / (e.ms as number))),

@@ -21,6 +21,7 @@ interface Row {
   traceStallMs: number | null;
   traceStallRatio: number | null;
   traceAvgKbps: number | null;
+  traceFetchedKbps: number | null;
   status: Record<string, string>;
 }
 
@@ -61,7 +62,7 @@ export default class ComparisonReporter implements Reporter {
       if (!r) {
         r = {
           engine, abr, startupMs: null, decisionDelayS: null, shownDelayS: null, climbS: null, dropStalls: null,
-          dropStallMs: null, traceStalls: null, traceStallMs: null, traceStallRatio: null, traceAvgKbps: null, status: {},
+          dropStallMs: null, traceStalls: null, traceStallMs: null, traceStallRatio: null, traceAvgKbps: null, traceFetchedKbps: null, status: {},
         };
         rows.set(key, r);
       }
@@ -83,12 +84,13 @@ export default class ComparisonReporter implements Reporter {
         r.traceStallMs = m.stallMs ?? null;
         r.traceStallRatio = m.stallRatio ?? null;
         r.traceAvgKbps = m.avgBitrateKbps ?? null;
+        r.traceFetchedKbps = m.fetchedBitrateKbps ?? null;
       }
     }
     const ordered = [...rows.values()].sort((a, b) => a.engine.localeCompare(b.engine) || (a.abr === 'ours' ? -1 : 1) - (b.abr === 'ours' ? -1 : 1));
     if (ordered.length) {
       const f = (x: number | null, d = 1) => (x == null || !Number.isFinite(x) ? '—' : x.toFixed(d));
-      const header = ['engine', 'ABR', 'startup ms', 'decision after drop s', 'shown after drop s', 'climb s', 'drop stalls (ms)', 'trace stalls (ms)', 'stall ratio', 'trace avg kb/s'];
+      const header = ['engine', 'ABR', 'startup ms', 'decision after drop s', 'shown after drop s', 'climb s', 'drop stalls (ms)', 'trace stalls (ms)', 'stall ratio', 'trace avg kb/s', 'trace fetched kb/s'];
       const lines = ordered.map((r) => [
         r.engine,
         r.abr === 'ours' ? 'ours' : 'stock*',
@@ -100,6 +102,7 @@ export default class ComparisonReporter implements Reporter {
         r.traceStalls == null ? '—' : `${r.traceStalls} (${f(r.traceStallMs, 0)})`,
         r.traceStallRatio == null ? '—' : (r.traceStallRatio * 100).toFixed(1) + '%',
         f(r.traceAvgKbps, 0),
+        f(r.traceFetchedKbps, 0),
       ]);
       const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
       const fmt = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ');
@@ -109,7 +112,8 @@ export default class ComparisonReporter implements Reporter {
       for (const l of lines) console.log(fmt(l));
       console.log('* stock = the engine\'s own ABR (?abr=default): recorded, not asserted. Bounds are asserted for ours only.');
       console.log('  startup at 20 Mbit/s + 40 ms (CDP); drop 20 → 0.8 and climb 0.8 → 20 Mbit/s (CDP); trace = server replay (mode in the JSON);');
-      console.log('  stall ratio = stall time / wall time on the trace; avg = time-weighted declared bitrate of the shown rung; — = not observed/not run.');
+      console.log('  stall ratio = stall time / wall time on the trace; avg = time-weighted declared bitrate of the shown rung;');
+      console.log('  fetched = mean declared bitrate of the segments downloaded during the trace (the shown average lags by the buffer); — = not observed/not run.');
       const failed = ordered.flatMap((r) => Object.entries(r.status).filter(([, s]) => s !== 'passed').map(([sc, s]) => `${r.engine}/${r.abr}/${sc}: ${s}`));
       if (failed.length) console.log('Scenario runs not passed: ' + failed.join(', '));
     }

@@ -15,6 +15,7 @@ export interface ScenarioMetrics {
   stallMs?: number;
   stallRatio?: number | null;
   avgBitrateKbps?: number | null;
+  fetchedBitrateKbps?: number | null;
   notes?: string;
   [k: string]: unknown;
 }

@@ -197,6 +197,24 @@ export function avgShownBitrate(samples: ProbeSnapshot[]): number {
   return dur > 0 ? acc / dur : 0;
 }
 
+/**
+ * Mean declared bitrate of the video segments fetched between two page times, bit/s (segments have one
+ * duration per title, so each counts once). Unlike the shown bitrate it does not lag by the buffer: a
+ * player that builds a deep buffer first shows its later, higher rungs only after a short window ends.
+ */
+export function avgFetchedBitrate(ev: PlayerEvent[], rungs: ProbeSnapshot['rungs'], sinceT: number, untilT: number): number {
+  let acc = 0;
+  let n = 0;
+  for (const e of ev) {
+    if (e.type !== 'segment' || e.t < sinceT || e.t > untilT) continue;
+    const rung = rungs.find((r) => r.index === e.rung);
+    if (!rung) continue;
+    acc += rung.bandwidthBps;
+    n++;
+  }
+  return n > 0 ? acc / n : 0;
+}
+
 export async function expectNoPlayerError(page: Page): Promise<void> {
   await expect(page.getByTestId('player-error')).toHaveCount(0);
 }
