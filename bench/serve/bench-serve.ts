@@ -1,15 +1,19 @@
 /**
  * `npm run bench:serve [-- --json FILE] [--duration 5] [--connections 32] [--threads 2]`
  * wrk with random requests over real CMAF segment files of ~1 MiB and ~100 KiB against (1) an edge with a hot
- * cache, (2) the origin and (3) nginx serving the same folder (when /usr/sbin/nginx or `nginx` exists).
- * Prints req/s, MiB/s, p50/p99 and each ratio to nginx. The media is encoded once with ffmpeg into the OS
+ * cache, (2) the origin, (3) nginx serving the same folder (when /usr/sbin/nginx or `nginx` exists) and (4) a bare
+ * node:http server answering from a map of precomputed buffers with three headers: the ceiling of any Node server
+ * on this machine, so the edge's own overhead (policy, metrics, sessions, full HTTP headers) shows apart from
+ * Node's. Prints req/s, MiB/s, p50/p99 and each ratio to nginx. The media is encoded once with ffmpeg into the OS
  * temp dir (abr-bench-serve-v1).
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync, rmSync, renameSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import http from 'node:http';
 import net from 'node:net';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { Command } from 'commander';
 import ffmpeg from '@ffmpeg-installer/ffmpeg';
@@ -62,6 +66,25 @@ async function benchMedia(): Promise<{ root: string; big: string[]; small: strin
   const big = files.filter((f) => f.startsWith('seg-0-')).map((f) => `/media/bench/${f}`);
   const small = files.filter((f) => f.startsWith('seg-1-')).map((f) => `/media/bench/${f}`);
   return { root, big, small };
+}
+
+/** The Node ceiling: one node:http server, bodies and header lists prepared up front, nothing else per request. */
+async function startBareNode(mediaRoot: string, paths: string[]): Promise<{ url: string; server: http.Server }> {
+  const bodies = new Map(paths.map((p) => [p, readFileSync(join(mediaRoot, p.replace('/media/', '')))]));
+  const heads = new Map([...bodies].map(([p, b]) => [p, ['Content-Type', 'video/iso.segment', 'Content-Length', String(b.length), 'Cache-Control', 'public, max-age=31536000, immutable']]));
+  const server = http.createServer((req, res) => {
+    const body = bodies.get(req.url ?? '');
+    if (!body) {
+      res.writeHead(404, ['Content-Length', '0']);
+      res.end();
+      return;
+    }
+    res.writeHead(200, heads.get(req.url ?? ''));
+    res.end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const a = server.address();
+  return { url: `http://127.0.0.1:${a && typeof a === 'object' ? a.port : 0}`, server };
 }
 
 function freePort(): Promise<number> {
@@ -169,11 +192,13 @@ async function main(): Promise<void> {
   for (const p of [...media.big, ...media.small]) await (await fetch(`${edge}${p}`)).arrayBuffer(); // hot cache
   const nginxBin = which('nginx');
   let nginx: Awaited<ReturnType<typeof startNginx>> | null = null;
+  let bare: Awaited<ReturnType<typeof startBareNode>> | null = null;
   const scratch = mkdtempSync(join(tmpdir(), 'abr-bench-wrk-'));
   try {
     if (nginxBin) nginx = await startNginx(nginxBin, media.root);
     else console.log('nginx not installed: comparison skipped');
-    const targets: Array<[string, string]> = [['edge (hot cache)', edge], ['origin', stack.originUrl]];
+    bare = await startBareNode(media.root, [...media.big, ...media.small]);
+    const targets: Array<[string, string]> = [['edge (hot cache)', edge], ['origin', stack.originUrl], ['bare node:http', bare.url]];
     if (nginx) targets.push(['nginx', nginx.url]);
     const results: Result[] = [];
     // 1 s warm-up per target (JIT, connection pools, page cache) before anything is measured
@@ -197,6 +222,11 @@ async function main(): Promise<void> {
     const edgeSmall = results.find((r) => r.size === '100 KiB' && r.target.startsWith('edge'));
     if (nginx && edgeBig?.ratioToNginx !== undefined && edgeSmall?.ratioToNginx !== undefined) {
       console.log(`\ntargets: edge ≥ 1.0× nginx at 1 MiB: ${edgeBig.ratioToNginx.toFixed(2)}× ${edgeBig.ratioToNginx >= 1 ? 'met' : 'MISSED'}; ≥ 0.8× at 100 KiB: ${edgeSmall.ratioToNginx.toFixed(2)}× ${edgeSmall.ratioToNginx >= 0.8 ? 'met' : 'MISSED'}`);
+      for (const size of ['1 MiB', '100 KiB']) {
+        const b = results.find((r) => r.size === size && r.target === 'bare node:http');
+        const e = results.find((r) => r.size === size && r.target.startsWith('edge'));
+        if (b?.ratioToNginx !== undefined && e) console.log(`  ${size}: bare node:http is ${b.ratioToNginx.toFixed(2)}× nginx; the edge is ${(e.mibPerSec / b.mibPerSec).toFixed(2)}× bare node:http`);
+      }
     }
     console.log('(one machine: wrk, the servers and anything else running share the CPU; compare within one run)');
     if (o.json) {
@@ -205,6 +235,9 @@ async function main(): Promise<void> {
     }
   } finally {
     nginx?.proc.kill('SIGTERM');
+    if (nginx) rmSync(nginx.dir, { recursive: true, force: true });
+    bare?.server.close();
+    bare?.server.closeAllConnections();
     await stack.close();
     rmSync(scratch, { recursive: true, force: true });
   }
