@@ -137,4 +137,35 @@ describe('lookahead policy', () => {
     expect(wander).toBeGreaterThan(0.5);
     expect(drift).toBeLessThan(0.2);
   });
+
+  it('keeps the pooled survival curve equal to a recount over the titles it remembers (through decay and forgetting)', () => {
+    const p = new LookaheadPolicy({ admission: 0, halfLife: 400 });
+    const cache = new ByteCache<true>(200_000, p);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    // viewers of 30 titles of different lengths, most stopping early; the half-life forgets the rare titles
+    for (let v = 0; v < 400; v++) {
+      const t = Math.floor(Math.pow(rand(), 2) * 30);
+      const stop = 1 + Math.floor(rand() * (10 + t * 3));
+      for (let k = 0; k < stop; k++) {
+        const key = `t${t}/v1/seg-${k}.m4s`;
+        if (cache.get(key) === undefined) cache.set(key, true, 500);
+      }
+    }
+    // then only t0 for a while: the others fade out of memory
+    for (let v = 0; v < 300; v++) for (let k = 0; k < 20; k++) if (cache.get(`t0/v1/seg-${k}.m4s`) === undefined) cache.set(`t0/v1/seg-${k}.m4s`, true, 500);
+    const x = p as unknown as { titles: Map<string, { starts: number; reach: number[] }>; survivalG: number[]; expire(): void };
+    x.expire();
+    const reach: number[] = [];
+    const starts: number[] = [];
+    for (const t of x.titles.values()) {
+      for (let k = 0; k < t.reach.length; k++) {
+        reach[k] = (reach[k] ?? 0) + (t.reach[k] ?? 0);
+        starts[k] = (starts[k] ?? 0) + t.starts;
+      }
+    }
+    expect(x.survivalG.length).toBe(reach.length);
+    reach.forEach((r, k) => expect(x.survivalG[k]).toBeCloseTo(Math.min(1, r / (starts[k] ?? 1)), 9));
+    expect(x.titles.size).toBeLessThan(30); // some titles were forgotten on the way
+  });
 });

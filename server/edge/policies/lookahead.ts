@@ -139,6 +139,13 @@ export class LookaheadPolicy implements EvictionPolicy {
   private readonly pooledWeight: number;
   /** Pooled survival: share of the sessions of titles at least k+1 segments long that reach k (see expire()). */
   private survivalG: number[] = [];
+  /**
+   * Kept up to date on every request so that expire() derives survivalG in O(longest title), not O(titles ×
+   * positions): reachG[k] = Σ over titles of reach[k]; startsByLen[L] = Σ starts of the titles whose reach array
+   * has length L (positions 0 … L-1 seen).
+   */
+  private readonly reachG: number[] = [];
+  private readonly startsByLen: number[] = [];
   private readonly lag: number;
   /** Advances whose track equals the cursor's track `lag` segments earlier / all such advances, decayed. */
   private lagSame = 1;
@@ -184,6 +191,8 @@ export class LookaheadPolicy implements EvictionPolicy {
     const seg = o.seg;
     const t = o.t;
     if (seg && t) {
+      const lenBefore = t.reach.length;
+      const startsBefore = t.starts;
       t.requests++;
       t.trackRequests.set(seg.track, (t.trackRequests.get(seg.track) ?? 0) + 1);
       let c: Cursor | undefined;
@@ -214,6 +223,11 @@ export class LookaheadPolicy implements EvictionPolicy {
         this.active++;
       }
       t.reach[seg.index] = (t.reach[seg.index] ?? 0) + 1;
+      this.reachG[seg.index] = (this.reachG[seg.index] ?? 0) + 1;
+      if (lenBefore !== t.reach.length || startsBefore !== t.starts) {
+        this.startsByLen[lenBefore] = (this.startsByLen[lenBefore] ?? 0) - startsBefore;
+        this.startsByLen[t.reach.length] = (this.startsByLen[t.reach.length] ?? 0) + t.starts;
+      }
       const mk = (o.mixKey ??= this.mixKey(seg));
       this.mix.set(mk, (this.mix.get(mk) ?? 0) + 1);
       const b = Math.min(seg.index, RAMP_POSITIONS);
@@ -239,16 +253,16 @@ export class LookaheadPolicy implements EvictionPolicy {
     // does not fall to 0 as stay^d alone would say; h is fitted to the share measured at d = lag.
     const sl = Math.pow(this.stay, this.lag);
     this.homeShare = sl < 1 ? Math.max(0, Math.min(0.95, (this.lagSame / this.lagN - sl) / (1 - sl))) : 0;
-    // Pooled survival curve: viewers that reached k / sessions of titles that have a position k.
-    const reach: number[] = [];
-    const starts: number[] = [];
-    for (const t of this.titles.values()) {
-      for (let k = 0; k < t.reach.length; k++) {
-        reach[k] = (reach[k] ?? 0) + (t.reach[k] ?? 0);
-        starts[k] = (starts[k] ?? 0) + t.starts;
-      }
+    // Pooled survival curve: viewers that reached k / sessions of titles that have a position k (titles
+    // whose reach array is longer than k: a suffix sum of startsByLen).
+    const survival: number[] = new Array(this.reachG.length);
+    let startsLonger = 0;
+    for (let L = this.startsByLen.length - 1; L >= 1; L--) {
+      startsLonger += this.startsByLen[L] ?? 0;
+      const k = L - 1;
+      if (k < this.reachG.length) survival[k] = Math.min(1, (this.reachG[k] ?? 0) / Math.max(1e-9, startsLonger));
     }
-    this.survivalG = reach.map((r, k) => Math.min(1, r / Math.max(1e-9, starts[k] ?? 0)));
+    this.survivalG = survival;
   }
 
   /** Key of the catalogue-wide rung mix: position bucket and the track without its title (`/v720p/seg-`). */
@@ -257,13 +271,24 @@ export class LookaheadPolicy implements EvictionPolicy {
   }
 
   private decay(): void {
+    // the pooled sums first, so that a title forgotten below takes away exactly its (halved) counts
+    for (let i = 0; i < this.reachG.length; i++) if (this.reachG[i] !== undefined) this.reachG[i]! /= 2;
+    for (let i = 0; i < this.startsByLen.length; i++) if (this.startsByLen[i] !== undefined) this.startsByLen[i]! /= 2;
     for (const [name, t] of this.titles) {
       t.starts /= 2;
       t.requests /= 2;
       for (const [k, v] of t.trackRequests) t.trackRequests.set(k, v / 2);
       for (let i = 0; i < t.reach.length; i++) if (t.reach[i] !== undefined) t.reach[i]! /= 2;
-      if (t.requests < 0.01 && t.cursors.length === 0) this.titles.delete(name);
+      if (t.requests < 0.01 && t.cursors.length === 0) {
+        // forgotten: its share of the pooled counts goes with it
+        this.startsByLen[t.reach.length] = (this.startsByLen[t.reach.length] ?? 0) - t.starts;
+        for (let i = 0; i < t.reach.length; i++) this.reachG[i] = (this.reachG[i] ?? 0) - (t.reach[i] ?? 0);
+        this.titles.delete(name);
+      }
     }
+    // Positions only forgotten titles had: drop them (what is left there is rounding, not viewers).
+    while (this.startsByLen.length > 0 && Math.abs(this.startsByLen[this.startsByLen.length - 1] ?? 0) < 1e-9) this.startsByLen.pop();
+    this.reachG.length = Math.min(this.reachG.length, Math.max(0, this.startsByLen.length - 1));
     for (const o of this.objs.values()) o.hits /= 2;
     this.stayN /= 2;
     this.stayS /= 2;
