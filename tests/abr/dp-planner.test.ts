@@ -24,13 +24,6 @@ const base = (over: Partial<DpInput> = {}): DpInput => ({
 });
 
 describe('DP planner', () => {
-  it('planning every segment without reaction equals the non-reactive model', () => {
-    const a = planWithDp(base({ reactsWithinSegment: false }));
-    const b = planWithDp(base({ nonReactiveLastSegments: 12 }));
-    expect(b.rung).toBe(a.rung);
-    b.values.forEach((v, i) => expect(v).toBeCloseTo(a.values[i] as number, 9));
-  });
-
   it('equal level weights are the default, and weights shift the plan towards the likely levels', () => {
     const a = planWithDp(base());
     const b = planWithDp(base({ levelWeights: [1, 1, 1, 1, 1] }));

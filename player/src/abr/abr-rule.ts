@@ -12,13 +12,13 @@
  *   the ladder (top rung's utility per second of stall), so it means the same
  *   on a 4.3 Mb/s and a 20 Mb/s ladder. Cost: ~3 ms per decision for a
  *   6-rung ladder (O(rungs) switch relaxation, transitions precomputed once
- *   per decision). Options tried in the lab and left off by default (no
- *   gain on the tuning half): the slow EWMA as an extra level
- *   (predictor.ewmaLevel), recency weights for fresh draws (dpRecencyDecay),
- *   an error-adaptive level scale (predictor.scenarioErrorWeight / Stat),
- *   planning the last segments without within-segment reaction
- *   (dpNonReactiveEndSegments), knowing the current level for the first
- *   choice (dpFirstPersistence). The open-loop MPC planner
+ *   per decision). Variants tried in the lab without gain on the tuning half
+ *   are described in bench/abr-lab/README.md and were removed from the code:
+ *   the slow EWMA as an extra level, recency weights for fresh draws, an
+ *   error-adaptive level scale, planning the last segments without reaction
+ *   and knowing the current level for the first choice (last in 7e53324),
+ *   discounting later segments (ac02987), a tail-risk level (d7171d8).
+ *   The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
  *   How the constants were chosen: bench/abr-lab/README.md.
@@ -61,12 +61,6 @@ export interface AbrConfig {
   dpGridStepSec: number;
   /** DP: probability that the next segment sees the same throughput level as the last one. */
   dpPersistence: number;
-  /** DP: the last this-many segments of the video are planned without reaction within a segment. */
-  dpNonReactiveEndSegments: number;
-  /** DP: persistence assumed for the segment being chosen now (null = dpPersistence). */
-  dpFirstPersistence: number | null;
-  /** DP: weight of a level drawn afresh, × this per segment of age (1 = all recent levels equally likely). */
-  dpRecencyDecay: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
@@ -118,9 +112,6 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpGridStepSec: 0.5,
   dpPersistence: 0.7,
   dpReactsWithinSegment: true,
-  dpRecencyDecay: 1,
-  dpFirstPersistence: null,
-  dpNonReactiveEndSegments: 0,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -249,9 +240,6 @@ export class LookaheadAbr implements AbrRule {
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
         persistence: this.config.dpPersistence,
-        nonReactiveLastSegments: reachesEnd ? this.config.dpNonReactiveEndSegments : 0,
-        firstPersistence: this.config.dpFirstPersistence ?? undefined,
-        levelWeights: sc.length > 1 && this.config.dpRecencyDecay !== 1 ? sc.map((_, j) => Math.pow(this.config.dpRecencyDecay, sc.length - 1 - j)) : undefined,
         reactsWithinSegment: this.config.dpReactsWithinSegment,
         latencySec: this.estimator.latencyMs() / 1000,
         segmentDurationSec: segDur / rate,

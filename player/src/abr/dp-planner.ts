@@ -24,13 +24,6 @@ export interface DpInput {
   scenarios: readonly number[];
   /** Probability that a segment sees the same level as the previous one (0 = independent draws). */
   persistence: number;
-  /**
-   * With reactsWithinSegment: the last this-many segments of the horizon are
-   * planned without that reaction (chosen before their level shows), default 0.
-   */
-  nonReactiveLastSegments?: number;
-  /** Persistence assumed for the segment being chosen now (default: persistence). */
-  firstPersistence?: number;
   /** Probability of each level when drawn afresh (same order as scenarios, normalised); default: equal. */
   levelWeights?: readonly number[];
   /**
@@ -295,11 +288,6 @@ function planReactive(
   const toW = (): void => {
     expectNext(V, W, wt, rho, c1, size, k);
   };
-  const cont = (o: number): number => {
-    const a = lo[o] as number;
-    const f = fr[o] as number;
-    return (imm[o] as number) + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
-  };
   // NV[base + last·k] = max over r of gv[r] − switch(last → r). With utilities
   // in ascending order the switch cost is sp·|u_r − u_last| and two running
   // maxima give it in O(n) instead of O(n²).
@@ -339,50 +327,19 @@ function planReactive(
       NV[base + last * k] = best;
     }
   };
-  // Stages H − L .. H − 1 (the last L segments) are planned without reaction:
-  // there V(b, r, j) is the value given the level j of the previous download,
-  // which is what the stage before reads as W.
-  const L = Math.max(0, Math.min(H, Math.floor(p.nonReactiveLastSegments ?? 0)));
-  const gk = new Float64Array(n * k);
-  const e = new Float64Array(n);
-  let vIsNonReactive = true; // the terminal value does not depend on the level
+  let vIsTerminal = true; // the terminal value does not depend on the level: W = V
   for (let h = H - 1; h >= 1; h--) {
-    if (vIsNonReactive) {
-      W.set(V);
-      } else toW();
-    if (H - h <= L) {
-      for (let b = 0; b < g; b++) {
-        const ob = b * nk;
-        for (let r = 0; r < n; r++) {
-          let m = 0;
-          for (let j = 0; j < k; j++) {
-            const v = cont(ob + r * k + j);
-            gk[r * k + j] = v;
-            m += (wt[j] as number) * v;
-          }
-          e[r] = c1 * m;
-        }
-        for (let jp = 0; jp < k; jp++) {
-          for (let r = 0; r < n; r++) gv[r] = rho * (gk[r * k + jp] as number) + (e[r] as number);
-          relax(ob + jp);
-        }
-      }
-      const t = V;
-      V = NV;
-      NV = t === V0 ? new Float64Array(size) : t;
-      vIsNonReactive = true;
-      continue;
-    }
+    if (vIsTerminal) W.set(V);
+    else toW();
+    vIsTerminal = false;
     if (sorted) {
       // Same computation, as one function over plain arrays (no closure state): the hot loop.
       reactiveStage(W, NV, imm, lo, fr, spu, g, n, k, gv, fwd);
-      vIsNonReactive = false;
       const t = V;
       V = NV;
       NV = t === V0 ? new Float64Array(size) : t;
       continue;
     }
-    vIsNonReactive = false;
     for (let b = 0; b < g; b++) {
       const ob = b * nk;
       for (let j = 0; j < k; j++) {
@@ -399,9 +356,8 @@ function planReactive(
     V = NV;
     NV = t === V0 ? new Float64Array(size) : t;
   }
-  if (vIsNonReactive) {
-    W.set(V);
-  } else toW();
+  if (vIsTerminal) W.set(V);
+  else toW();
   // The first choice, at the exact buffer level, does not know its level:
   // the last measured level (k − 1) persists with probability rho.
   const buf = Math.min(p.bufferSec, cap);
@@ -419,8 +375,7 @@ function planReactive(
       m += (wt[j] as number) * v;
       if (j === k - 1) last = v;
     }
-    const r0 = p.firstPersistence ?? rho;
-    const v = r0 * last + (1 - r0) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
+    const v = rho * last + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;

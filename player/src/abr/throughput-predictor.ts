@@ -38,12 +38,6 @@ export interface PredictorConfig {
   discountFadeSec: number;
   /** Upper bound of the relative error used in the discount. */
   maxErrorCap: number;
-  /** Scenarios: also divide by (1 + this × recent prediction error); 0 = off. */
-  scenarioErrorWeight: number;
-  /** Statistic of the recent relative errors used by the scenario discount: largest or mean. */
-  scenarioErrorStat: 'max' | 'mean';
-  /** Scenarios: add the slow estimate (min of the EWMAs) × scenarioScale as one more level. */
-  ewmaLevel: boolean;
 }
 
 export const DEFAULT_PREDICTOR_CONFIG: PredictorConfig = {
@@ -54,9 +48,6 @@ export const DEFAULT_PREDICTOR_CONFIG: PredictorConfig = {
   scenarioScale: 0.8,
   discountFadeSec: 0,
   maxErrorCap: Infinity,
-  scenarioErrorWeight: 0,
-  scenarioErrorStat: 'max',
-  ewmaLevel: false,
 };
 
 /** Base prediction (no discount): what the error history is measured against. */
@@ -75,18 +66,6 @@ export function recentPredictionError(est: ThroughputEstimator, cfg: PredictorCo
     if (err > maxErr) maxErr = err;
   }
   return maxErr;
-}
-
-/** Mean relative error of the base prediction over the window (same error sense as above). */
-export function meanPredictionError(est: ThroughputEstimator, cfg: PredictorConfig): number {
-  let sum = 0;
-  let n = 0;
-  for (const r of est.recent(cfg.window)) {
-    if (!(r.predictedBps > 0) || !(r.bps > 0)) continue;
-    sum += cfg.symmetricError ? Math.abs(r.predictedBps - r.bps) / r.bps : Math.max(0, r.predictedBps - r.bps) / r.bps;
-    n++;
-  }
-  return n > 0 ? sum / n : 0;
 }
 
 /**
@@ -113,11 +92,7 @@ export function robustPrediction(est: ThroughputEstimator, cfg: PredictorConfig,
  * Empty before any sample.
  */
 export function throughputScenarios(est: ThroughputEstimator, cfg: PredictorConfig): number[] {
-  const err = cfg.scenarioErrorWeight > 0 ? (cfg.scenarioErrorStat === 'mean' ? meanPredictionError(est, cfg) : recentPredictionError(est, cfg)) : 0;
-  const discount = 1 + cfg.scenarioErrorWeight * Math.min(err, cfg.maxErrorCap);
-  let s = est.recent(cfg.window).map((r) => (r.bps * cfg.scenarioScale) / discount).filter((b) => b > 0);
-  // The slow estimate as one more level, before the current one (the last).
-  if (cfg.ewmaLevel && s.length > 0) s.splice(s.length - 1, 0, (est.ewmaEstimate() * cfg.scenarioScale) / discount);
+  let s = est.recent(cfg.window).map((r) => r.bps * cfg.scenarioScale).filter((b) => b > 0);
   if (est.inflightLimited()) {
     const cap = est.inflightEstimateBps();
     s = s.map((b) => Math.min(b, cap));
