@@ -24,6 +24,13 @@ const base = (over: Partial<DpInput> = {}): DpInput => ({
 });
 
 describe('DP planner', () => {
+  it('with one throughput level, reacting within a segment changes nothing: both models plan the same', () => {
+    const a = planWithDp(base({ scenarios: [3e6], reactsWithinSegment: false }));
+    const b = planWithDp(base({ scenarios: [3e6], reactsWithinSegment: true }));
+    expect(b.rung).toBe(a.rung);
+    b.values.forEach((v, i) => expect(v).toBeCloseTo(a.values[i] as number, 9));
+  });
+
   it('equal level weights are the default, and weights shift the plan towards the likely levels', () => {
     const a = planWithDp(base());
     const b = planWithDp(base({ levelWeights: [1, 1, 1, 1, 1] }));
