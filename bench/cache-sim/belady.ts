@@ -1,5 +1,6 @@
 /** Belady's offline policy for the simulator: evict the cached object whose next use is farthest away. */
 import type { Request } from './workload.ts';
+import { HitTally, type HitCounts } from './hit-tally.ts';
 import { PriorityHeap } from '../../server/edge/policies/priority-heap.ts';
 
 
@@ -14,29 +15,18 @@ export function nextUses(reqs: Request[]): Float64Array {
   return next;
 }
 
-export function simulateBelady(reqs: Request[], capacity: number, next: Float64Array, measureFrom = 0): { hits: number; hitBytes: number; bytes: number; requests: number } {
+export function simulateBelady(reqs: Request[], capacity: number, next: Float64Array, measureFrom = 0): HitCounts {
   const cached = new Map<string, { next: number; size: number }>();
   // Farthest next use first: a min-heap on the negated next-use index.
   const heap = new PriorityHeap<string>();
   let used = 0;
-  let hits = 0;
-  let hitBytes = 0;
-  let bytes = 0;
-  let requests = 0;
+  const tally = new HitTally(measureFrom);
   for (let i = 0; i < reqs.length; i++) {
     const { key, size } = reqs[i]!;
     const n = next[i]!;
-    const measured = i >= measureFrom;
-    if (measured) {
-      bytes += size;
-      requests++;
-    }
     const e = cached.get(key);
+    tally.count(i, size, e !== undefined);
     if (e) {
-      if (measured) {
-        hits++;
-        hitBytes += size;
-      }
       e.next = n;
       heap.push(-n, key);
       continue;
@@ -54,5 +44,5 @@ export function simulateBelady(reqs: Request[], capacity: number, next: Float64A
       used -= c.size;
     }
   }
-  return { hits, hitBytes, bytes, requests };
+  return tally.result();
 }

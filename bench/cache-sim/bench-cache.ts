@@ -19,6 +19,7 @@ import { DEFAULT_WORKLOAD, makeWorkload, type Request } from './workload.ts';
 import { nextUses, simulateBelady } from './belady.ts';
 import { simulateStaticOracle } from './static-oracle.ts';
 import { simulateSessionOracle } from './session-oracle.ts';
+import { HitTally, type HitCounts } from './hit-tally.ts';
 
 const program = new Command('bench-cache')
   .option('--json <file>', 'also write the figures as JSON')
@@ -32,23 +33,14 @@ const o = program.opts<{ json?: string; requests: string; titles: string; alpha:
 /** Runs the trace through the edge's ByteCache; ratios count requests from `measureFrom` on (after warm-up). */
 function simulatePolicy(reqs: Request[], capacity: number, name: PolicyName, measureFrom: number) {
   const cache = new ByteCache<true>(capacity, createPolicy(name, capacity));
-  let hits = 0;
-  let hitBytes = 0;
-  let bytes = 0;
-  let requests = 0;
+  const tally = new HitTally(measureFrom);
   for (let i = 0; i < reqs.length; i++) {
     const { key, size } = reqs[i]!;
     const hit = cache.get(key) !== undefined;
     if (!hit) cache.set(key, true, size);
-    if (i < measureFrom) continue;
-    requests++;
-    bytes += size;
-    if (hit) {
-      hits++;
-      hitBytes += size;
-    }
+    tally.count(i, size, hit);
   }
-  return { hits, hitBytes, bytes, requests };
+  return tally.result();
 }
 
 const t0 = Date.now();
@@ -65,7 +57,7 @@ console.log(`default edge policy: ${DEFAULT_CACHE_POLICY}; ratios over the last 
 console.log('cache  policy          object-hit  byte-hit');
 for (const f of fractions) {
   const cap = Math.floor(wl.catalogueBytes * f);
-  const results: Array<[string, { hits: number; hitBytes: number; bytes: number; requests: number }]> = POLICY_NAMES.map((p) => [p, simulatePolicy(wl.requests, cap, p, warmup)]);
+  const results: Array<[string, HitCounts]> = POLICY_NAMES.map((p) => [p, simulatePolicy(wl.requests, cap, p, warmup)]);
   results.push(['static-oracle', simulateStaticOracle(wl.requests, cap, warmup)]);
   results.push(['session-oracle', simulateSessionOracle(wl.requests, cap, warmup)]);
   results.push(['belady', simulateBelady(wl.requests, cap, next, warmup)]);

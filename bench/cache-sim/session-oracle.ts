@@ -18,9 +18,10 @@
  * nearer than that of what they would displace (Belady does not admit what is never read again).
  */
 import { rng, type Request } from './workload.ts';
+import { HitTally, type HitCounts } from './hit-tally.ts';
 import { PriorityHeap } from '../../server/edge/policies/priority-heap.ts';
 
-export function simulateSessionOracle(reqs: Request[], capacity: number, measureFrom = 0, sample = 64): { hits: number; hitBytes: number; bytes: number; requests: number } {
+export function simulateSessionOracle(reqs: Request[], capacity: number, measureFrom = 0, sample = 64): HitCounts {
   // Requests of each session, and the mean request gap of each key over the trace.
   const bySession = new Map<number, number[]>();
   const count = new Map<string, number>();
@@ -74,10 +75,7 @@ export function simulateSessionOracle(reqs: Request[], capacity: number, measure
   };
 
   let used = 0;
-  let hits = 0;
-  let hitBytes = 0;
-  let bytes = 0;
-  let requests = 0;
+  const tally = new HitTally(measureFrom);
   for (let i = 0; i < reqs.length; i++) {
     const { key, size, session } = reqs[i]!;
     if (!started.has(session)) {
@@ -90,18 +88,9 @@ export function simulateSessionOracle(reqs: Request[], capacity: number, measure
         h.push(j, j);
       }
     }
-    const measured = i >= measureFrom;
-    if (measured) {
-      bytes += size;
-      requests++;
-    }
-    if (objs.has(key)) {
-      if (measured) {
-        hits++;
-        hitBytes += size;
-      }
-      continue;
-    }
+    const hit = objs.has(key);
+    tally.count(i, size, hit);
+    if (hit) continue;
     if (size > capacity) continue;
     if (used + size > capacity) {
       // Admission: only if this object's next use is nearer than that of the bytes it would push out.
@@ -132,5 +121,5 @@ export function simulateSessionOracle(reqs: Request[], capacity: number, measure
     slots.push(o);
     used += size;
   }
-  return { hits, hitBytes, bytes, requests };
+  return tally.result();
 }

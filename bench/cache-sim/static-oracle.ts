@@ -8,8 +8,9 @@
  * The gap between Belady and this oracle is what only knowledge of *when* objects are requested can win.
  */
 import type { Request } from './workload.ts';
+import type { HitCounts } from './hit-tally.ts';
 
-export function simulateStaticOracle(reqs: Request[], capacity: number, measureFrom = 0): { hits: number; hitBytes: number; bytes: number; requests: number } {
+export function simulateStaticOracle(reqs: Request[], capacity: number, measureFrom = 0): HitCounts {
   const count = new Map<string, { n: number; size: number }>();
   const seenBefore = new Set<string>();
   for (let i = 0; i < measureFrom; i++) seenBefore.add(reqs[i]!.key);

@@ -184,31 +184,29 @@ export function planWithDp(p: DpInput): DpResult {
       }
     }
     const buf = Math.min(p.bufferSec, cap);
-    const values: number[] = [];
-    let bestRung = 0;
-    let bestVal = -Infinity;
-    const ul = p.lastRung >= 0 ? (p.utility[p.lastRung] as number) : NaN;
-    for (let r = 0; r < n; r++) {
+    return chooseFirst(p, n, (r) => {
       let m = 0;
       for (let j = 0; j < k; j++) m += G2(buf, r, j);
       m /= k;
-      const v = rho * G2(buf, r, k - 1) + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
-      values.push(v);
-      if (v > bestVal) {
-        bestVal = v;
-        bestRung = r;
-      }
-    }
-    return { rung: bestRung, values };
+      return rho * G2(buf, r, k - 1) + (1 - rho) * m;
+    });
   }
   // First decision at the exact buffer level, after the last measured level (k − 1).
   fill(V, Math.min(p.bufferSec, cap));
+  return chooseFirst(p, n, (r) => expected(r, k - 1));
+}
+
+/**
+ * The first choice: the rung of the highest expected value minus the cost of switching from the last rung
+ * (ties to the lower rung). Every planner model ends with it; `values` is kept for callers that cap the choice.
+ */
+function chooseFirst(p: DpInput, n: number, valueOf: (r: number) => number): DpResult {
   const values: number[] = [];
   let bestRung = 0;
   let bestVal = -Infinity;
   const ul = p.lastRung >= 0 ? (p.utility[p.lastRung] as number) : NaN;
   for (let r = 0; r < n; r++) {
-    const v = expected(r, k - 1) - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
+    const v = valueOf(r) - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((p.utility[r] as number) - ul));
     values.push(v);
     if (v > bestVal) {
       bestVal = v;
@@ -361,11 +359,7 @@ function planReactive(
   // The first choice, at the exact buffer level, does not know its level:
   // the last measured level (k − 1) persists with probability rho.
   const buf = Math.min(p.bufferSec, cap);
-  const values: number[] = [];
-  let bestRung = 0;
-  let bestVal = -Infinity;
-  const ul = p.lastRung >= 0 ? (u[p.lastRung] as number) : NaN;
-  for (let r = 0; r < n; r++) {
+  return chooseFirst(p, n, (r) => {
     let m = 0;
     let last = 0;
     for (let j = 0; j < k; j++) {
@@ -375,14 +369,8 @@ function planReactive(
       m += (wt[j] as number) * v;
       if (j === k - 1) last = v;
     }
-    const v = rho * last + (1 - rho) * m - (Number.isNaN(ul) ? 0 : p.switchPenalty * Math.abs((u[r] as number) - ul));
-    values.push(v);
-    if (v > bestVal) {
-      bestVal = v;
-      bestRung = r;
-    }
-  }
-  return { rung: bestRung, values };
+    return rho * last + (1 - rho) * m;
+  });
 }
 
 /** One reactive stage from W (already E[V | level]) into NV, ladder in ascending order. */
