@@ -109,54 +109,9 @@ export function planWithDp(p: DpInput): DpResult {
   };
   const expected = (r: number, jp: number): number => rho * (gv[r * k + jp] as number) + (1 - rho) * (mean[r] as number);
 
-  // Reactive model: A(b, r, j) = value with the level j of the next download
-  // known before choosing; the continuation averages over the level after it.
-  const W = new Float64Array(g * n * k);
-  const G2 = (buf: number, r: number, j: number): number => {
-    const t = dl[r * k + j] as number;
-    let x = buf - t;
-    let stall = 0;
-    if (x < 0) {
-      stall = -x;
-      x = 0;
-    }
-    x = Math.min(x + p.segmentDurationSec, cap) / step;
-    const i = Math.min(g - 1, Math.floor(x));
-    const f = x - i;
-    const cont = i >= g - 1 ? (W[idx(g - 1, r, j)] as number) : (1 - f) * (W[idx(i, r, j)] as number) + f * (W[idx(i + 1, r, j)] as number);
-    return (p.utility[r] as number) - p.rebufferPenalty * stall + cont;
-  };
-
   if (p.reactsWithinSegment) return planReactive(p, n, k, rho, cap, step, g, H, dl, V);
   for (let h = H - 1; h >= 1; h--) {
     const NV = new Float64Array(g * n * k);
-    if (p.reactsWithinSegment) {
-      // W(b, r, j) = E[A(b, r, next level) | this level j]
-      for (let b = 0; b < g; b++) {
-        for (let r = 0; r < n; r++) {
-          let m = 0;
-          for (let j = 0; j < k; j++) m += V[idx(b, r, j)] as number;
-          m /= k;
-          for (let j = 0; j < k; j++) W[idx(b, r, j)] = rho * (V[idx(b, r, j)] as number) + (1 - rho) * m;
-        }
-      }
-      for (let b = 0; b < g; b++) {
-        for (let j = 0; j < k; j++) {
-          for (let r = 0; r < n; r++) gv[r] = G2(b * step, r, j);
-          for (let last = 0; last < n; last++) {
-            const ul = p.utility[last] as number;
-            let best = -Infinity;
-            for (let r = 0; r < n; r++) {
-              const v = (gv[r] as number) - p.switchPenalty * Math.abs((p.utility[r] as number) - ul);
-              if (v > best) best = v;
-            }
-            NV[idx(b, last, j)] = best;
-          }
-        }
-      }
-      V = NV;
-      continue;
-    }
     for (let b = 0; b < g; b++) {
       fill(V, b * step);
       for (let jp = 0; jp < k; jp++) {
@@ -172,24 +127,6 @@ export function planWithDp(p: DpInput): DpResult {
       }
     }
     V = NV;
-  }
-  if (p.reactsWithinSegment && H > 1) {
-    // The first choice does not know its level: average the reactive values.
-    for (let b = 0; b < g; b++) {
-      for (let r = 0; r < n; r++) {
-        let m = 0;
-        for (let j = 0; j < k; j++) m += V[idx(b, r, j)] as number;
-        m /= k;
-        for (let j = 0; j < k; j++) W[idx(b, r, j)] = rho * (V[idx(b, r, j)] as number) + (1 - rho) * m;
-      }
-    }
-    const buf = Math.min(p.bufferSec, cap);
-    return chooseFirst(p, n, (r) => {
-      let m = 0;
-      for (let j = 0; j < k; j++) m += G2(buf, r, j);
-      m /= k;
-      return rho * G2(buf, r, k - 1) + (1 - rho) * m;
-    });
   }
   // First decision at the exact buffer level, after the last measured level (k − 1).
   fill(V, Math.min(p.bufferSec, cap));
