@@ -47,7 +47,6 @@ import { horizonFor, planNextRung } from './lookahead-planner.ts';
 import { planWithDp } from './dp-planner.ts';
 import { decideAbandon } from './abandonment.ts';
 import { pickStartRung } from './start-rung.ts';
-import { DEFAULT_WALK_CONFIG, walkModel, type WalkModelConfig } from './throughput-walk.ts';
 
 export interface AbrConfig {
   estimator: Partial<ThroughputEstimatorConfig>;
@@ -62,9 +61,6 @@ export interface AbrConfig {
   dpGridStepSec: number;
   /** DP: probability that the next segment sees the same throughput level as the last one. */
   dpPersistence: number;
-  /** DP throughput model: 'window' (recent throughputs × scale with persistence) or 'walk' (throughput-walk.ts). */
-  dpThroughputModel: 'window' | 'walk';
-  walk: WalkModelConfig;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
@@ -115,8 +111,6 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpHorizon: 48,
   dpGridStepSec: 0.5,
   dpPersistence: 0.7,
-  dpThroughputModel: 'window',
-  walk: DEFAULT_WALK_CONFIG,
   dpReactsWithinSegment: true,
   utility: 'linear',
   rebufferWeight: 1,
@@ -166,11 +160,8 @@ export class LookaheadAbr implements AbrRule {
       ...DEFAULT_ABR_CONFIG,
       ...config,
       predictor: { ...DEFAULT_PREDICTOR_CONFIG, ...(config.predictor ?? {}) },
-      walk: { ...DEFAULT_WALK_CONFIG, ...(config.walk ?? {}) },
     };
-    const est = { ...this.config.estimator };
-    if (this.config.dpThroughputModel === 'walk') est.historySize = Math.max(est.historySize ?? 8, 64);
-    this.estimator = new ThroughputEstimator(est);
+    this.estimator = new ThroughputEstimator(this.config.estimator);
     this.estimator.setPredictor((est) => basePrediction(est, this.config.predictor));
     this.segmentDurationSec = this.config.defaultSegmentDurationSec;
   }
@@ -239,17 +230,7 @@ export class LookaheadAbr implements AbrRule {
     let guarded = false;
     let rungIndex: number;
     if (this.config.planner === 'dp') {
-      let sc = throughputScenarios(this.estimator, this.config.predictor);
-      let transition: Float64Array | undefined;
-      let currentLevel: number | undefined;
-      if (this.config.dpThroughputModel === 'walk') {
-        const m = walkModel(this.estimator.recent(64).map((r) => r.bps), this.config.walk);
-        if (m) {
-          sc = this.estimator.inflightLimited() ? m.levels.map((b) => Math.min(b, this.estimator.inflightEstimateBps())) : m.levels;
-          transition = m.transition;
-          currentLevel = m.current;
-        }
-      }
+      const sc = throughputScenarios(this.estimator, this.config.predictor);
       let horizon = this.config.dpHorizon;
       // Buffer left when the video ends is worth nothing: plan to the end, no terminal value.
       const reachesEnd = left !== undefined && left > 0 && left <= horizon;
@@ -259,8 +240,6 @@ export class LookaheadAbr implements AbrRule {
         utility: this.utility,
         scenarios: sc.length > 0 ? sc : [throughputBps],
         persistence: this.config.dpPersistence,
-        transition,
-        currentLevel,
         reactsWithinSegment: this.config.dpReactsWithinSegment,
         latencySec: this.estimator.latencyMs() / 1000,
         segmentDurationSec: segDur / rate,

@@ -27,12 +27,6 @@ export interface DpInput {
   /** Probability of each level when drawn afresh (same order as scenarios, normalised); default: equal. */
   levelWeights?: readonly number[];
   /**
-   * A full chain instead of persistence + fresh draws (reactive model only): k × k, row i = distribution
-   * of the next level after level i (throughput-walk.ts). With it, `currentLevel` is the level measured last.
-   */
-  transition?: ArrayLike<number>;
-  currentLevel?: number;
-  /**
    * Model later choices as made once that segment's level is known (true) or
    * before (false). A player that watches downloads in flight and abandons
    * (abandonment.ts) can react within a segment, which `true` approximates;
@@ -226,10 +220,8 @@ function planReactive(
     for (let j = 0; j < k; j++) wt[j] = tot > 0 ? Math.max(0, p.levelWeights?.[j] ?? 1) / tot : 1 / k;
   }
   // W(b, r, j) = E[V(b, r, next level) | level j]: keep j with probability rho, else a fresh draw.
-  const T = p.transition && p.transition.length === k * k ? p.transition : null;
   const toW = (): void => {
-    if (T) expectChain(V, W, T, size, k);
-    else expectNext(V, W, wt, rho, c1, size, k);
+    expectNext(V, W, wt, rho, c1, size, k);
   };
   // NV[base + last·k] = max over r of gv[r] − switch(last → r). With utilities
   // in ascending order the switch cost is sp·|u_r − u_last| and two running
@@ -302,22 +294,19 @@ function planReactive(
   if (vIsTerminal) W.set(V);
   else toW();
   // The first choice, at the exact buffer level, does not know its level:
-  // the last measured level (k − 1) persists with probability rho (or the chain's row of the current level).
+  // the last measured level (k − 1) persists with probability rho.
   const buf = Math.min(p.bufferSec, cap);
-  const cur = Math.max(0, Math.min(k - 1, p.currentLevel ?? k - 1));
   return chooseFirst(p, n, (r) => {
     let m = 0;
     let last = 0;
-    let chain = 0;
     for (let j = 0; j < k; j++) {
       const [s, i, f] = place(buf, r, j);
       const a = (i * n + r) * k + j;
       const v = s + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
       m += (wt[j] as number) * v;
-      if (T) chain += (T[cur * k + j] as number) * v;
       if (j === k - 1) last = v;
     }
-    return T ? chain : rho * last + (1 - rho) * m;
+    return rho * last + (1 - rho) * m;
   });
 }
 
@@ -362,18 +351,6 @@ function reactiveStage(
         const f = fwd[last] as number;
         NV[base + last * k] = f > y ? f : y;
       }
-    }
-  }
-}
-
-/** W(·, j) = Σ_j' T[j, j'] · V(·, j'), per (buffer, rung) block of k levels. */
-function expectChain(V: Float64Array, W: Float64Array, T: ArrayLike<number>, size: number, k: number): void {
-  for (let o = 0; o < size; o += k) {
-    for (let j = 0; j < k; j++) {
-      let m = 0;
-      const row = j * k;
-      for (let q = 0; q < k; q++) m += (T[row + q] as number) * (V[o + q] as number);
-      W[o + j] = m;
     }
   }
 }
