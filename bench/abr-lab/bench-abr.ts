@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { DEFAULT_ALGOS, makeAlgorithm } from './algorithms/registry.ts';
 import type { Trace, Video } from './pensieve-env.ts';
 import { calibrate, loadReference, type CalibrationRow } from './reference-results.ts';
+import { formatPaired, meanAndSe, pairedDifference, type SetStats } from './paired-stats.ts';
 import { renderHtmlReport } from './report-html.ts';
 import { aggregate, runSet, type SessionResult, type SetAggregate } from './run-lab.ts';
 import { syntheticTraces, syntheticVideo } from './synthetic-traces.ts';
@@ -24,135 +25,167 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sharedData = resolve(repoRoot, '..', 'shared', 'traces', 'pensieve');
 const DEFAULT_TRACE_DIRS = [join(sharedData, 'hsdpa_test_sim_traces'), join(sharedData, 'fcc_test_genet')];
 
-const { values } = parseArgs({
-  options: {
-    traces: { type: 'string', multiple: true },
-    algo: { type: 'string' },
-    video: { type: 'string', default: 'pensieve' },
-    json: { type: 'string' },
-    html: { type: 'string' },
-    'html-trace': { type: 'string' },
-    split: { type: 'string', default: 'all' },
-    help: { type: 'boolean', short: 'h' },
-  },
-  allowPositionals: false,
-});
+/** The whole run; input errors (unknown option or algorithm, missing or malformed traces) end it with one line. */
+function main(): void {
+  const { values } = parseArgs({
+    options: {
+      traces: { type: 'string', multiple: true },
+      algo: { type: 'string' },
+      video: { type: 'string', default: 'pensieve' },
+      json: { type: 'string' },
+      html: { type: 'string' },
+      'html-trace': { type: 'string' },
+      split: { type: 'string', default: 'all' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: false,
+  });
 
-if (values.help) {
-  console.log(`usage: npm run bench:abr -- [--traces DIR ...] [--algo ${DEFAULT_ALGOS.join(',')}] [--video pensieve|<media id>] [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd]`);
-  process.exit(0);
-}
+  if (values.help) {
+    console.log(`usage: npm run bench:abr -- [--traces DIR ...] [--algo ${DEFAULT_ALGOS.join(',')}] [--video pensieve|<media id>] [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd]`);
+    return;
+  }
 
-const notes: string[] = [];
-const algos = (values.algo ?? DEFAULT_ALGOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-for (const a of algos) makeAlgorithm(a); // fail fast on unknown names
+  const notes: string[] = [];
+  const algos = (values.algo ?? DEFAULT_ALGOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of algos) makeAlgorithm(a); // fail fast on unknown names
 
-// Trace sets.
-let sets: Array<{ name: string; traces: Trace[] }>;
-if (values.traces && values.traces.length > 0) {
-  sets = values.traces.map((d) => ({ name: basename(resolve(d)), traces: loadTraceDir(resolve(d)) }));
-} else if (DEFAULT_TRACE_DIRS.every((d) => existsSync(d))) {
-  sets = DEFAULT_TRACE_DIRS.map((d) => ({ name: basename(d), traces: loadTraceDir(d) }));
-} else {
-  const msg = `shared traces not found at ${sharedData}: using GENERATED traces (not comparable with published results)`;
-  console.warn(msg);
-  notes.push(msg);
-  sets = [{ name: 'synthetic', traces: syntheticTraces(40, 1) }];
-}
-const split = values.split ?? 'all';
-if (split !== 'all') {
-  if (split !== 'even' && split !== 'odd') throw new Error('--split must be all, even or odd');
-  const keep = split === 'even' ? 0 : 1;
-  sets = sets.map((s) => ({ name: s.name, traces: s.traces.filter((_, i) => i % 2 === keep) }));
-  notes.push(`only the ${split}-indexed traces of each set`);
-}
-
-// Video.
-let video: Video;
-if (values.video === 'pensieve') {
-  const dir = join(sharedData, 'video_sizes');
-  if (existsSync(dir)) video = loadPensieveVideo(dir);
-  else {
-    const msg = `Pensieve chunk sizes not found at ${dir}: using a GENERATED video`;
+  // Trace sets.
+  let sets: Array<{ name: string; traces: Trace[] }>;
+  if (values.traces && values.traces.length > 0) {
+    sets = values.traces.map((d) => ({ name: basename(resolve(d)), traces: loadTraceDir(resolve(d)) }));
+  } else if (DEFAULT_TRACE_DIRS.every((d) => existsSync(d))) {
+    sets = DEFAULT_TRACE_DIRS.map((d) => ({ name: basename(d), traces: loadTraceDir(d) }));
+  } else {
+    const msg = `shared traces not found at ${sharedData}: using GENERATED traces (not comparable with published results)`;
     console.warn(msg);
     notes.push(msg);
-    video = syntheticVideo(1);
+    sets = [{ name: 'synthetic', traces: syntheticTraces(40, 1) }];
   }
-} else {
-  video = loadMediaVideo(join(repoRoot, 'media'), values.video as string);
-}
+  const split = values.split ?? 'all';
+  if (split !== 'all') {
+    if (split !== 'even' && split !== 'odd') throw new Error('--split must be all, even or odd');
+    const keep = split === 'even' ? 0 : 1;
+    sets = sets.map((s) => ({ name: s.name, traces: s.traces.filter((_, i) => i % 2 === keep) }));
+    notes.push(`only the ${split}-indexed traces of each set`);
+  }
 
-const reference = video.name === 'pensieve' ? loadReference(join(sharedData, 'results', 'pensieve_sim_baselines_per_trace.csv')) : null;
-
-const json: { sets: Record<string, Record<string, Record<string, number>>>; traces: Array<Record<string, string | number>> } = { sets: {}, traces: [] };
-const aggregatesBySet: Array<{ name: string; aggregates: Record<string, SetAggregate> }> = [];
-const sessionsBySet = new Map<string, Map<string, SessionResult[]>>();
-const calibration: CalibrationRow[] = [];
-
-const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
-const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
-
-console.log(`ABR lab: video ${video.name} (${video.bitratesKbps.join('/')} kb/s, ${video.totalChunks} × ${video.chunkDurationSec} s)`);
-for (const set of sets) {
-  const aggs: Record<string, SetAggregate> = {};
-  const bySet = new Map<string, SessionResult[]>();
-  for (const a of algos) {
-    const t0 = Date.now();
-    const results = runSet(set.traces, video, makeAlgorithm(a));
-    bySet.set(a, results);
-    aggs[a] = aggregate(results);
-    for (const r of results) {
-      json.traces.push({ set: set.name, trace: r.trace, algo: a, ...pick(r.summary) });
+  // Video.
+  let video: Video;
+  if (values.video === 'pensieve') {
+    const dir = join(sharedData, 'video_sizes');
+    if (existsSync(dir)) video = loadPensieveVideo(dir);
+    else {
+      const msg = `Pensieve chunk sizes not found at ${dir}: using a GENERATED video`;
+      console.warn(msg);
+      notes.push(msg);
+      video = syntheticVideo(1);
     }
-    if (reference) {
-      const c = calibrate(reference, set.name, a, results.map((r) => ({ trace: r.trace, qoe_lin: r.summary.qoe_lin })));
-      if (c) calibration.push(c);
+  } else {
+    video = loadMediaVideo(join(repoRoot, 'media'), values.video as string);
+  }
+
+  const reference = video.name === 'pensieve' ? loadReference(join(sharedData, 'results', 'pensieve_sim_baselines_per_trace.csv')) : null;
+
+  /**
+   * `sets` and `traces` as the issue specifies; `stats` adds how far the QoE_lin means can be trusted:
+   * the standard error of each mean over traces and, when `ours` ran, ours − each other algorithm per trace.
+   */
+  const json: { sets: Record<string, Record<string, Record<string, number>>>; traces: Array<Record<string, string | number>>; stats: Record<string, SetStats> } = { sets: {}, traces: [], stats: {} };
+  const aggregatesBySet: Array<{ name: string; aggregates: Record<string, SetAggregate>; stats?: SetStats }> = [];
+  const sessionsBySet = new Map<string, Map<string, SessionResult[]>>();
+  const calibration: CalibrationRow[] = [];
+
+  const pad = (s: string, n: number) => (s.length >= n ? s : s + ' '.repeat(n - s.length));
+  const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
+
+  console.log(`ABR lab: video ${video.name} (${video.bitratesKbps.join('/')} kb/s, ${video.totalChunks} × ${video.chunkDurationSec} s)`);
+  for (const set of sets) {
+    const aggs: Record<string, SetAggregate> = {};
+    const bySet = new Map<string, SessionResult[]>();
+    for (const a of algos) {
+      const t0 = Date.now();
+      const results = runSet(set.traces, video, makeAlgorithm(a));
+      bySet.set(a, results);
+      aggs[a] = aggregate(results);
+      for (const r of results) {
+        json.traces.push({ set: set.name, trace: r.trace, algo: a, ...pick(r.summary) });
+      }
+      if (reference) {
+        const c = calibrate(reference, set.name, a, results.map((r) => ({ trace: r.trace, qoe_lin: r.summary.qoe_lin })));
+        if (c) calibration.push(c);
+      }
+      process.stderr.write(`  ${set.name} ${a}: ${Date.now() - t0} ms\n`);
     }
-    process.stderr.write(`  ${set.name} ${a}: ${Date.now() - t0} ms\n`);
-  }
-  sessionsBySet.set(set.name, bySet);
-  aggregatesBySet.push({ name: set.name, aggregates: aggs });
-  json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
+    sessionsBySet.set(set.name, bySet);
+    aggregatesBySet.push({ name: set.name, aggregates: aggs });
+    json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
 
-  console.log(`\n${set.name} (${set.traces.length} traces)`);
-  console.log(`${pad('algorithm', 16)}${lpad('QoE_lin', 9)}${lpad('QoE_log', 9)}${lpad('QoE_hd', 9)}${lpad('kb/s', 7)}${lpad('rebuf s', 9)}${lpad('switches', 10)}`);
-  for (const [a, s] of Object.entries(aggs)) {
-    console.log(
-      `${pad(a, 16)}${lpad(s.qoe_lin.toFixed(3), 9)}${lpad(s.qoe_log.toFixed(3), 9)}${lpad(s.qoe_hd.toFixed(3), 9)}${lpad(s.bitrate_kbps.toFixed(0), 7)}${lpad(s.rebuffer_s.toFixed(2), 9)}${lpad(s.switches.toFixed(1), 10)}`,
-    );
+    console.log(`\n${set.name} (${set.traces.length} traces)`);
+    console.log(`${pad('algorithm', 16)}${lpad('QoE_lin', 9)}${lpad('± s.e.', 8)}${lpad('QoE_log', 9)}${lpad('QoE_hd', 9)}${lpad('kb/s', 7)}${lpad('rebuf s', 9)}${lpad('switches', 10)}`);
+    const stats: SetStats = { qoe_lin_se: {}, ours_minus: {} };
+    for (const [a, s] of Object.entries(aggs)) {
+      const se = meanAndSe((bySet.get(a) ?? []).map((r) => r.summary.qoe_lin)).se;
+      stats.qoe_lin_se[a] = se;
+      console.log(
+        `${pad(a, 16)}${lpad(s.qoe_lin.toFixed(3), 9)}${lpad(se.toFixed(3), 8)}${lpad(s.qoe_log.toFixed(3), 9)}${lpad(s.qoe_hd.toFixed(3), 9)}${lpad(s.bitrate_kbps.toFixed(0), 7)}${lpad(s.rebuffer_s.toFixed(2), 9)}${lpad(s.switches.toFixed(1), 10)}`,
+      );
+    }
+    // The means' standard errors overlap a lot (the traces differ far more than the algorithms); the paired
+    // difference on the same traces is the figure that says whether one algorithm is better.
+    const ours = bySet.get('ours');
+    if (ours) {
+      const lines: string[] = [];
+      for (const [a, results] of bySet) {
+        if (a === 'ours') continue;
+        const p = pairedDifference(ours.map((r) => r.summary.qoe_lin), results.map((r) => r.summary.qoe_lin), ours.map((r) => r.trace));
+        stats.ours_minus[a] = p;
+        lines.push(`  ${pad(a, 16)}${formatPaired(p)}`);
+      }
+      if (lines.length > 0) console.log(`ours − other, QoE_lin per trace (mean ± s.e.):\n${lines.join('\n')}`);
+    }
+    json.stats[set.name] = stats;
+    (aggregatesBySet[aggregatesBySet.length - 1] as { stats?: SetStats }).stats = stats;
+  }
+
+  if (calibration.length > 0) {
+    console.log('\ncalibration against Pensieve\'s own code (results/pensieve_sim_baselines_per_trace.csv):');
+    for (const c of calibration) {
+      const ok = Math.abs(c.relDiff) <= 0.03 ? 'OK' : 'OFF (>3 %)';
+      console.log(`  ${pad(c.set, 24)}${pad(c.algo, 11)} lab ${c.ours.toFixed(4)}  reference ${c.reference.toFixed(4)}  ${(100 * c.relDiff).toFixed(2)} %  max per-trace |diff| ${c.maxTraceDiff.toFixed(4)}  ${ok}`);
+    }
+  }
+
+  if (values.json) {
+    const f = resolve(values.json);
+    mkdirSync(dirname(f), { recursive: true });
+    writeFileSync(f, JSON.stringify(json, null, 2));
+    console.log(`\nwrote ${f}`);
+  }
+
+  if (values.html) {
+    const first = sets[0];
+    let chart = null;
+    if (first) {
+      const wanted = values['html-trace'];
+      const hit = wanted ? sets.flatMap((s) => s.traces.map((t) => ({ s, t }))).find((x) => x.t.name === wanted) : { s: first, t: first.traces[0] as Trace };
+      if (!hit) throw new Error(`--html-trace ${wanted}: no such trace in the sets`);
+      const bySet = sessionsBySet.get(hit.s.name) as Map<string, SessionResult[]>;
+      const sessions = algos.map((a) => (bySet.get(a) ?? []).find((r) => r.trace === hit.t.name)).filter((x): x is SessionResult => !!x);
+      chart = { setName: hit.s.name, trace: hit.t, sessions, ladderKbps: video.bitratesKbps };
+    }
+    const f = resolve(values.html);
+    mkdirSync(dirname(f), { recursive: true });
+    writeFileSync(f, renderHtmlReport({ title: 'ABR lab report', videoName: video.name, sets: aggregatesBySet, calibration, chart, notes }));
+    console.log(`wrote ${f}`);
   }
 }
 
-if (calibration.length > 0) {
-  console.log('\ncalibration against Pensieve\'s own code (results/pensieve_sim_baselines_per_trace.csv):');
-  for (const c of calibration) {
-    const ok = Math.abs(c.relDiff) <= 0.03 ? 'OK' : 'OFF (>3 %)';
-    console.log(`  ${pad(c.set, 24)}${pad(c.algo, 11)} lab ${c.ours.toFixed(4)}  reference ${c.reference.toFixed(4)}  ${(100 * c.relDiff).toFixed(2)} %  max per-trace |diff| ${c.maxTraceDiff.toFixed(4)}  ${ok}`);
-  }
-}
-
-if (values.json) {
-  const f = resolve(values.json);
-  mkdirSync(dirname(f), { recursive: true });
-  writeFileSync(f, JSON.stringify(json, null, 2));
-  console.log(`\nwrote ${f}`);
-}
-
-if (values.html) {
-  const first = sets[0];
-  let chart = null;
-  if (first) {
-    const wanted = values['html-trace'];
-    const hit = wanted ? sets.flatMap((s) => s.traces.map((t) => ({ s, t }))).find((x) => x.t.name === wanted) : { s: first, t: first.traces[0] as Trace };
-    if (!hit) throw new Error(`--html-trace ${wanted}: no such trace in the sets`);
-    const bySet = sessionsBySet.get(hit.s.name) as Map<string, SessionResult[]>;
-    const sessions = algos.map((a) => (bySet.get(a) ?? []).find((r) => r.trace === hit.t.name)).filter((x): x is SessionResult => !!x);
-    chart = { setName: hit.s.name, trace: hit.t, sessions, ladderKbps: video.bitratesKbps };
-  }
-  const f = resolve(values.html);
-  mkdirSync(dirname(f), { recursive: true });
-  writeFileSync(f, renderHtmlReport({ title: 'ABR lab report', videoName: video.name, sets: aggregatesBySet, calibration, chart, notes }));
-  console.log(`wrote ${f}`);
+try {
+  main();
+} catch (err) {
+  console.error(`bench:abr: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(2);
 }
 
 function pick(s: { qoe_lin: number; qoe_log: number; qoe_hd: number; bitrate_kbps: number; rebuffer_s: number; switches: number }): Record<string, number> {

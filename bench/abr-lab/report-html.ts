@@ -8,11 +8,12 @@
 import type { SetAggregate, SessionResult } from './run-lab.ts';
 import type { Trace } from './pensieve-env.ts';
 import type { CalibrationRow } from './reference-results.ts';
+import { formatPaired, type SetStats } from './paired-stats.ts';
 
 export interface HtmlReportInput {
   title: string;
   videoName: string;
-  sets: Array<{ name: string; aggregates: Record<string, SetAggregate> }>;
+  sets: Array<{ name: string; aggregates: Record<string, SetAggregate>; stats?: SetStats }>;
   calibration: CalibrationRow[];
   chart: { setName: string; trace: Trace; sessions: SessionResult[]; ladderKbps: number[] } | null;
   notes: string[];
@@ -21,18 +22,19 @@ export interface HtmlReportInput {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 
-function table(aggs: Record<string, SetAggregate>): string {
+function table(aggs: Record<string, SetAggregate>, stats?: SetStats): string {
+  const se = (a: string) => (stats?.qoe_lin_se[a] !== undefined ? ` ± ${(stats.qoe_lin_se[a] as number).toFixed(3)}` : '');
   const rows = Object.entries(aggs)
     .map(
       ([a, s]) =>
-        `<tr><td>${esc(a)}</td><td>${s.qoe_lin.toFixed(3)}</td><td>${s.qoe_log.toFixed(3)}</td><td>${s.qoe_hd.toFixed(3)}</td>` +
+        `<tr><td>${esc(a)}</td><td>${s.qoe_lin.toFixed(3)}${se(a)}</td><td>${s.qoe_log.toFixed(3)}</td><td>${s.qoe_hd.toFixed(3)}</td>` +
         `<td>${s.bitrate_kbps.toFixed(0)}</td><td>${s.rebuffer_s.toFixed(2)}</td><td>${s.switches.toFixed(1)}</td></tr>`,
     )
     .join('');
-  return `<table><thead><tr><th>algorithm</th><th>QoE_lin</th><th>QoE_log</th><th>QoE_hd</th><th>bitrate kb/s</th><th>rebuffer s/trace</th><th>switches/trace</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return `<table><thead><tr><th>algorithm</th><th>QoE_lin${stats ? ' ± s.e.' : ''}</th><th>QoE_log</th><th>QoE_hd</th><th>bitrate kb/s</th><th>rebuffer s/trace</th><th>switches/trace</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
-function barChart(aggs: Record<string, SetAggregate>): string {
+function barChart(aggs: Record<string, SetAggregate>, stats?: SetStats): string {
   const entries = Object.entries(aggs);
   const W = 520;
   const rowH = 22;
@@ -47,7 +49,11 @@ function barChart(aggs: Record<string, SetAggregate>): string {
       const y = 10 + i * rowH;
       const x = s.qoe_lin >= 0 ? zero : zero + s.qoe_lin * scale;
       const w = Math.abs(s.qoe_lin) * scale;
-      return `<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/><text x="${(zero + Math.max(0, s.qoe_lin) * scale + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
+      // Whisker: ± 1.96 standard errors of the mean over traces.
+      const e = 1.96 * (stats?.qoe_lin_se[a] ?? 0) * scale;
+      const xm = zero + s.qoe_lin * scale;
+      const whisker = e > 0 ? `<line x1="${(xm - e).toFixed(1)}" x2="${(xm + e).toFixed(1)}" y1="${y + 8}" y2="${y + 8}" stroke="#333"/>` : '';
+      return `${whisker}<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/><text x="${(zero + Math.max(0, s.qoe_lin) * scale + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
     })
     .join('');
   return `<svg width="${W}" height="${H}" font-size="12" font-family="sans-serif"><line x1="${zero}" y1="5" x2="${zero}" y2="${H - 15}" stroke="#999"/>${bars}<text x="${W / 2}" y="${H - 2}" text-anchor="middle" fill="#555">QoE_lin (mean per chunk)</text></svg>`;
@@ -102,7 +108,11 @@ ${stalls}
 }
 
 export function renderHtmlReport(r: HtmlReportInput): string {
-  const sets = r.sets.map((s) => `<h2>${esc(s.name)}</h2>${table(s.aggregates)}${barChart(s.aggregates)}`).join('\n');
+  const paired = (st?: SetStats) => {
+    const rows = Object.entries(st?.ours_minus ?? {}).map(([a, p]) => `<li>ours − ${esc(a)}: ${esc(formatPaired(p))}</li>`);
+    return rows.length > 0 ? `<p>QoE_lin per trace, ours − other (mean ± s.e.); bars show ± 1.96 s.e. of each mean:</p><ul>${rows.join('')}</ul>` : '';
+  };
+  const sets = r.sets.map((s) => `<h2>${esc(s.name)}</h2>${table(s.aggregates, s.stats)}${barChart(s.aggregates, s.stats)}${paired(s.stats)}`).join('\n');
   const cal = r.calibration.length
     ? `<h2>Calibration against Pensieve's own code</h2><table><thead><tr><th>set</th><th>algorithm</th><th>lab</th><th>reference</th><th>diff</th><th>max per-trace |diff|</th></tr></thead><tbody>${r.calibration
         .map(

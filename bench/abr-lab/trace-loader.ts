@@ -5,7 +5,7 @@
  * reference results were produced from.
  */
 
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Trace } from './pensieve-env.ts';
 
@@ -26,9 +26,10 @@ export function parseTrace(name: string, text: string): Trace {
 }
 
 export function loadTraceDir(dir: string): Trace[] {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`trace folder ${dir} does not exist: pass a folder of Pensieve traces (one "<time s> <Mbit/s>" line per sample)`);
   const names = readdirSync(dir)
     .filter((f) => !f.startsWith('.') && statSync(join(dir, f)).isFile())
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (names.length === 0) throw new Error(`no trace files in ${dir}`);
+  if (names.length === 0) throw new Error(`no trace files in ${dir}: a trace is a file of "<time s> <Mbit/s>" lines`);
   return names.map((f) => parseTrace(basename(f), readFileSync(join(dir, f), 'utf8')));
 }

@@ -1,0 +1,63 @@
+/**
+ * How much a difference of mean QoE between two algorithms can be trusted.
+ *
+ * Every algorithm runs on the same traces, so the honest comparison is per
+ * trace (paired): the mean of the differences, its standard error, on how
+ * many traces each side wins, and how much of the mean the single most
+ * different trace carries. The last figure matters on these sets: one trace
+ * whose link collapses at the wrong moment moves a 142-trace mean by ~0.01
+ * (bench/abr-lab/README.md, seventh round), the size of the gaps people quote.
+ * Pure: numbers in, numbers out.
+ */
+
+export interface MeanSe {
+  mean: number;
+  /** Standard error of the mean (sample sd / √n); 0 for fewer than 2 values. */
+  se: number;
+  n: number;
+}
+
+export function meanAndSe(xs: readonly number[]): MeanSe {
+  const n = xs.length;
+  if (n === 0) return { mean: 0, se: 0, n: 0 };
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  if (n < 2) return { mean, se: 0, n };
+  const v = xs.reduce((a, x) => a + (x - mean) ** 2, 0) / (n - 1);
+  return { mean, se: Math.sqrt(v / n), n };
+}
+
+export interface PairedDifference extends MeanSe {
+  /** Traces where a − b is above / below zero (by more than 1e-9). */
+  better: number;
+  worse: number;
+  /** The trace with the largest |a − b| and what it adds to the mean difference (its difference ÷ n). */
+  largestTrace: string;
+  largestShare: number;
+}
+
+/** a − b per trace; `a`, `b` and `names` in the same trace order. */
+export function pairedDifference(a: readonly number[], b: readonly number[], names: readonly string[]): PairedDifference {
+  if (a.length !== b.length || a.length !== names.length) throw new Error(`pairedDifference: ${a.length} / ${b.length} / ${names.length} values, need the same traces on both sides`);
+  const d = a.map((x, i) => x - (b[i] as number));
+  let largest = -1;
+  for (let i = 0; i < d.length; i++) if (largest < 0 || Math.abs(d[i] as number) > Math.abs(d[largest] as number)) largest = i;
+  return {
+    ...meanAndSe(d),
+    better: d.filter((x) => x > 1e-9).length,
+    worse: d.filter((x) => x < -1e-9).length,
+    largestTrace: largest >= 0 ? (names[largest] as string) : '',
+    largestShare: largest >= 0 ? (d[largest] as number) / d.length : 0,
+  };
+}
+
+/** "+0.069 ± 0.012 (better on 90 / worse on 40 traces; largest: x, −0.010 of the mean)". */
+export function formatPaired(p: PairedDifference): string {
+  const sign = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
+  return `${sign(p.mean, 3)} ± ${p.se.toFixed(3)} (better on ${p.better} / worse on ${p.worse} traces; largest: ${p.largestTrace}, ${sign(p.largestShare, 3)} of the mean)`;
+}
+
+/** What bench:abr adds per trace set: each QoE_lin mean's standard error, and ours − each other algorithm. */
+export interface SetStats {
+  qoe_lin_se: Record<string, number>;
+  ours_minus: Record<string, PairedDifference>;
+}

@@ -1,0 +1,121 @@
+/**
+ * `npm run bench:abr` as a user runs it: the real CLI in a child process on a
+ * trace folder in Pensieve's format (generated here, so the test needs no
+ * ../shared), with --algo, --json and --html. Checks the JSON shape the issue
+ * specifies, the per-trace rows, the paired statistics and that the HTML
+ * report stands alone.
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticTraces } from '../../bench/abr-lab/synthetic-traces.ts';
+import { formatPaired, meanAndSe, pairedDifference } from '../../bench/abr-lab/paired-stats.ts';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/abr-lab/bench-abr.ts', ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('close', (code) => res({ code, stdout, stderr }));
+  });
+}
+
+describe('paired statistics (pure)', () => {
+  it('mean and standard error by hand', () => {
+    const m = meanAndSe([1, 2, 3, 4]);
+    expect(m.mean).toBe(2.5);
+    // sample sd = √(5/3), se = sd / 2
+    expect(m.se).toBeCloseTo(Math.sqrt(5 / 3) / 2, 12);
+    expect(meanAndSe([7]).se).toBe(0);
+  });
+
+  it('paired difference: wins, losses, and the trace that carries the mean', () => {
+    const p = pairedDifference([1, 1, 1, -1], [0.9, 1, 1.1, 1], ['a', 'b', 'c', 'd']);
+    expect(p.mean).toBeCloseTo((0.1 + 0 - 0.1 - 2) / 4, 12);
+    expect([p.better, p.worse]).toEqual([1, 2]);
+    expect(p.largestTrace).toBe('d');
+    expect(p.largestShare).toBeCloseTo(-0.5, 12);
+    expect(formatPaired(p)).toMatch(/^−0\.500 ± 0\.\d{3} \(better on 1 \/ worse on 2 traces; largest: d, −0\.500 of the mean\)$/);
+    expect(() => pairedDifference([1], [1, 2], ['a'])).toThrow(/same traces/);
+  });
+});
+
+describe('bench:abr CLI on a trace folder', () => {
+  let dir: string;
+  const setName = 'generated_set';
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'abr-cli-'));
+    const traceDir = join(dir, setName);
+    mkdirSync(traceDir);
+    for (const t of syntheticTraces(4, 11)) {
+      writeFileSync(join(traceDir, t.name), t.timeSec.map((x, i) => `${x}\t${t.mbps[i]}`).join('\r\n') + '\r\n');
+    }
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints the table with standard errors and the paired comparison, writes --json and --html', async () => {
+    const json = join(dir, 'out', 'lab.json');
+    const html = join(dir, 'out', 'lab.html');
+    const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba,hlsjs', '--json', json, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`${setName} (4 traces)`);
+    expect(r.stdout).toMatch(/algorithm\s+QoE_lin\s+± s\.e\.\s+QoE_log\s+QoE_hd\s+kb\/s\s+rebuf s\s+switches/);
+    expect(r.stdout).toMatch(/ours − other, QoE_lin per trace/);
+    expect(r.stdout).toMatch(/\n {2}bba\s+[+−]\d\.\d{3} ± \d\.\d{3} \(better on \d \/ worse on \d traces; largest: /);
+
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const algos = ['ours', 'bba', 'hlsjs'];
+    expect(Object.keys(out.sets)).toEqual([setName]);
+    for (const a of algos) {
+      const row = out.sets[setName][a];
+      expect(Object.keys(row).sort()).toEqual(['bitrate_kbps', 'qoe_hd', 'qoe_lin', 'qoe_log', 'rebuffer_s', 'switches']);
+      for (const v of Object.values(row)) expect(Number.isFinite(v)).toBe(true);
+    }
+    expect(out.traces).toHaveLength(4 * algos.length);
+    // The set's figures are the means of its per-trace rows.
+    for (const a of algos) {
+      const rows = out.traces.filter((t: { algo: string }) => t.algo === a);
+      const mean = rows.reduce((s: number, t: { qoe_lin: number }) => s + t.qoe_lin, 0) / rows.length;
+      expect(out.sets[setName][a].qoe_lin).toBeCloseTo(mean, 9);
+      expect(out.stats[setName].qoe_lin_se[a]).toBeCloseTo(meanAndSe(rows.map((t: { qoe_lin: number }) => t.qoe_lin)).se, 9);
+    }
+    // ours − bba per trace, from the rows.
+    const q = (a: string) => out.traces.filter((t: { algo: string }) => t.algo === a).map((t: { qoe_lin: number }) => t.qoe_lin);
+    const expected = pairedDifference(q('ours'), q('bba'), out.traces.filter((t: { algo: string }) => t.algo === 'ours').map((t: { trace: string }) => t.trace));
+    expect(out.stats[setName].ours_minus.bba.mean).toBeCloseTo(expected.mean, 9);
+    expect(out.stats[setName].ours_minus.bba.largestTrace).toBe(expected.largestTrace);
+    expect(out.stats[setName].ours_minus.ours).toBeUndefined();
+
+    const page = readFileSync(html, 'utf8');
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain('<svg');
+    for (const a of algos) expect(page).toContain(a);
+    expect(page).toContain('<th>QoE_lin ± s.e.</th>');
+    expect(page).toMatch(/<li>ours − bba: [+−]\d\.\d{3} ± \d\.\d{3} \(better on/);
+    // Self-contained: nothing fetched from elsewhere.
+    expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i);
+  }, 120_000);
+
+  it('rejects an unknown algorithm, an empty and a missing trace folder with one clear line (exit 2)', async () => {
+    const bad = await run(['--traces', join(dir, setName), '--algo', 'ours,nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^bench:abr: unknown algorithm "nope" \(known: ours, bba/);
+    expect(bad.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
+    const empty = join(dir, 'empty');
+    mkdirSync(empty, { recursive: true });
+    const none = await run(['--traces', empty]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toMatch(/^bench:abr: no trace files in .*empty: a trace is a file of/);
+    const missing = await run(['--traces', join(dir, 'missing')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim()).toMatch(/^bench:abr: trace folder .*missing does not exist/);
+  }, 60_000);
+});
