@@ -80,18 +80,8 @@ export function planWithDp(p: DpInput): DpResult {
   }
   // G(buffer, rung, level): download `rung` at `level`, then continue optimally.
   const G = (vals: Float64Array, buf: number, r: number, j: number): number => {
-    const t = dl[r * k + j] as number;
-    let x = buf - t;
-    let stall = 0;
-    if (x < 0) {
-      stall = -x;
-      x = 0;
-    }
-    x = Math.min(x + p.segmentDurationSec, cap) / step;
-    const i = Math.min(g - 1, Math.floor(x));
-    const f = x - i;
-    const cont = i >= g - 1 ? (vals[idx(g - 1, r, j)] as number) : (1 - f) * (vals[idx(i, r, j)] as number) + f * (vals[idx(i + 1, r, j)] as number);
-    return (p.utility[r] as number) - p.rebufferPenalty * stall + cont;
+    const [s, i, f] = landing(p, buf, dl[r * k + j] as number, r, cap, step, g);
+    return s + (1 - f) * (vals[idx(i, r, j)] as number) + f * (vals[idx(i + 1, r, j)] as number);
   };
   // Expected value of choosing each rung at buffer `buf` after a download at level jp.
   const gv = new Float64Array(n * k);
@@ -131,6 +121,28 @@ export function planWithDp(p: DpInput): DpResult {
   // First decision at the exact buffer level, after the last measured level (k − 1).
   fill(V, Math.min(p.bufferSec, cap));
   return chooseFirst(p, n, (r) => expected(r, k - 1));
+}
+
+/**
+ * Where a download of `seconds` started with `buf` seconds buffered lands on the buffer grid (the segment
+ * added, capped at `cap`): its immediate score (utility − stall penalty), the grid index below (at most
+ * g − 2) and the fraction towards the one above, for linear interpolation of the continuation value.
+ */
+function landing(p: DpInput, buf: number, seconds: number, r: number, cap: number, step: number, g: number): [number, number, number] {
+  let x = buf - seconds;
+  let stall = 0;
+  if (x < 0) {
+    stall = -x;
+    x = 0;
+  }
+  x = Math.min(x + p.segmentDurationSec, cap) / step;
+  let i = Math.min(g - 1, Math.floor(x));
+  let f = x - i;
+  if (i >= g - 1) {
+    i = g - 2;
+    f = 1;
+  }
+  return [(p.utility[r] as number) - p.rebufferPenalty * stall, i, f];
 }
 
 /**
@@ -178,22 +190,7 @@ function planReactive(
   const imm = new Float64Array(size);
   const lo = new Int32Array(size);
   const fr = new Float64Array(size);
-  const place = (buf: number, r: number, j: number): [number, number, number] => {
-    let x = buf - (dl[r * k + j] as number);
-    let stall = 0;
-    if (x < 0) {
-      stall = -x;
-      x = 0;
-    }
-    x = Math.min(x + p.segmentDurationSec, cap) / step;
-    let i = Math.min(g - 1, Math.floor(x));
-    let f = x - i;
-    if (i >= g - 1) {
-      i = g - 2;
-      f = 1;
-    }
-    return [(u[r] as number) - p.rebufferPenalty * stall, i, f];
-  };
+  const place = (buf: number, r: number, j: number): [number, number, number] => landing(p, buf, dl[r * k + j] as number, r, cap, step, g);
   for (let b = 0; b < g; b++) {
     for (let r = 0; r < n; r++) {
       for (let j = 0; j < k; j++) {
