@@ -1,7 +1,7 @@
 /**
  * ABR lab CLI:
  *   npm run bench:abr -- [--traces DIR ...] [--algo ours,bba,...] [--video pensieve|<media id>]
- *                        [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd]
+ *                        [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd] [--abandon]
  * Runs each algorithm over each trace set in the Pensieve simulator, prints a
  * table per set and the calibration of BBA / RobustMPC against the reference
  * results measured with Pensieve's own code.
@@ -36,13 +36,14 @@ function main(): void {
       html: { type: 'string' },
       'html-trace': { type: 'string' },
       split: { type: 'string', default: 'all' },
+      abandon: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: false,
   });
 
   if (values.help) {
-    console.log(`usage: npm run bench:abr -- [--traces DIR ...] [--algo ${DEFAULT_ALGOS.join(',')}] [--video pensieve|<media id>] [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd]`);
+    console.log(`usage: npm run bench:abr -- [--traces DIR ...] [--algo ${DEFAULT_ALGOS.join(',')}] [--video pensieve|<media id>] [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd] [--abandon]`);
     return;
   }
 
@@ -85,6 +86,12 @@ function main(): void {
     video = loadMediaVideo(join(repoRoot, 'media'), values.video as string);
   }
 
+  if (values.abandon) {
+    const msg = 'with --abandon: algorithms that can (ours) give up a download in flight; not in Pensieve\'s fixed_env, so these figures are NOT comparable with published results';
+    console.warn(msg);
+    notes.push(msg);
+  }
+
   const reference = video.name === 'pensieve' ? loadReference(join(sharedData, 'results', 'pensieve_sim_baselines_per_trace.csv')) : null;
 
   /**
@@ -105,7 +112,7 @@ function main(): void {
     const bySet = new Map<string, SessionResult[]>();
     for (const a of algos) {
       const t0 = Date.now();
-      const results = runSet(set.traces, video, makeAlgorithm(a));
+      const results = runSet(set.traces, video, makeAlgorithm(a), { abandon: values.abandon });
       bySet.set(a, results);
       aggs[a] = aggregate(results);
       for (const r of results) {

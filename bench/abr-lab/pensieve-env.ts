@@ -9,7 +9,9 @@
  * - LINK_RTT (80 ms) is added once per chunk;
  * - above BUFFER_THRESH (60 s) the player sleeps in 500 ms steps, the
  *   trace keeps running meanwhile.
- * Pure: traces and chunk sizes come in as arrays.
+ * Pure: traces and chunk sizes come in as arrays. `getVideoChunkAbandoning` is an
+ * opt-in extension (a player giving up a download in flight); `getVideoChunk` is
+ * fixed_env's, bit for bit.
  */
 
 export const MILLISECONDS_IN_SECOND = 1000.0;
@@ -75,6 +77,26 @@ export interface ChunkResult {
   chunkCounter: number;
 }
 
+/** What the opt-in abandonment sees of a download in flight. */
+export interface AbandonProgress {
+  rung: number;
+  bytesLoaded: number;
+  bytesTotal: number;
+  /** Since the request went out, RTT included, ms. */
+  elapsedMs: number;
+  /** Buffer left now, s. */
+  bufferSec: number;
+}
+
+export interface AbandoningChunkResult extends ChunkResult {
+  /** Rung delivered. */
+  quality: number;
+  /** Rungs given up for this chunk, in order. */
+  abandoned: number[];
+  /** The delivered attempt alone (RTT included), ms; delayMs also counts the time lost. */
+  attemptDelayMs: number;
+}
+
 /** One playback session of `video` over `trace`, from the trace start. */
 export class PensieveEnv {
   private ptr = 1;
@@ -101,19 +123,79 @@ export class PensieveEnv {
   }
 
   getVideoChunk(quality: number): ChunkResult {
-    const { timeSec, mbps } = this.trace;
-    const n = mbps.length;
+    const videoChunkSize = this.chunkSize(quality);
+    const delay = this.transfer(videoChunkSize, 0, null).delaySec; // s here, ms below (as in fixed_env)
+    return this.deliver(videoChunkSize, delay, 0, 0);
+  }
+
+  /**
+   * Not in fixed_env (opt-in, `bench:abr -- --abandon`): the download can be given up, as a real player
+   * does. Every `checkEveryMs` of transfer `decide` sees the progress and may name a lower rung; the time
+   * spent is lost (the buffer drains, stalls count) and the same chunk is requested again at that rung,
+   * with a new RTT. Returns the chunk as delivered, its rung, and the rungs given up on the way.
+   */
+  getVideoChunkAbandoning(quality: number, decide: (p: AbandonProgress) => number | null, checkEveryMs = 200): AbandoningChunkResult {
+    let q = quality;
+    const abandoned: number[] = [];
+    let lostMs = 0;
+    let lostRebufMs = 0;
+    for (;;) {
+      const size = this.chunkSize(q);
+      const bufferAtStartMs = this.bufferMs;
+      const t = this.transfer(size, checkEveryMs / MILLISECONDS_IN_SECOND, (sentBytes, transferSec) => {
+        const elapsedMs = transferSec * MILLISECONDS_IN_SECOND + this.cfg.linkRttMs;
+        const next = decide({ rung: q, bytesLoaded: sentBytes, bytesTotal: size, elapsedMs, bufferSec: Math.max(0, bufferAtStartMs - elapsedMs) / MILLISECONDS_IN_SECOND });
+        return next !== null && next >= 0 && next < q ? next : null;
+      });
+      if (t.switchTo === null) {
+        const r = this.deliver(size, t.delaySec, lostMs, lostRebufMs);
+        return { ...r, quality: q, abandoned, attemptDelayMs: r.delayMs - lostMs };
+      }
+      // Given up: the transfer time and the RTT are spent, nothing is added to the buffer.
+      const wasted = t.delaySec * MILLISECONDS_IN_SECOND + this.cfg.linkRttMs;
+      lostRebufMs += Math.max(wasted - this.bufferMs, 0);
+      this.bufferMs = Math.max(this.bufferMs - wasted, 0);
+      lostMs += wasted;
+      abandoned.push(q);
+      q = t.switchTo;
+    }
+  }
+
+  private chunkSize(quality: number): number {
     const sizes = this.video.chunkBytes[quality];
     if (!sizes) throw new Error(`no rung ${quality}`);
-    const videoChunkSize = sizes[this.counter] as number;
-    const portion = this.cfg.payloadPortion;
+    return sizes[this.counter] as number;
+  }
 
-    let delay = 0.0; // s here, ms below (as in fixed_env)
+  /**
+   * Walks the trace while `videoChunkSize` bytes arrive (fixed_env's loop, same arithmetic). With `check`,
+   * it also stops every `checkSec` of transfer to ask whether to give up; a rung from `check` ends the
+   * walk there (`switchTo`). Returns the transfer time, s.
+   */
+  private transfer(videoChunkSize: number, checkSec: number, check: ((sentBytes: number, transferSec: number) => number | null) | null): { delaySec: number; switchTo: number | null } {
+    const { timeSec, mbps } = this.trace;
+    const n = mbps.length;
+    const portion = this.cfg.payloadPortion;
+    let delay = 0.0;
     let sent = 0;
+    let nextCheck = checkSec;
     for (;;) {
       const throughput = ((mbps[this.ptr] as number) * B_IN_MB) / BITS_IN_BYTE;
       const duration = (timeSec[this.ptr] as number) - this.lastTime;
       const packetPayload = throughput * duration * portion;
+      if (check && delay + duration >= nextCheck) {
+        const finishes = sent + packetPayload > videoChunkSize && (videoChunkSize - sent) / throughput / portion <= nextCheck - delay;
+        if (!finishes) {
+          const dt = nextCheck - delay;
+          sent += throughput * dt * portion;
+          delay = nextCheck;
+          this.lastTime += dt;
+          nextCheck += checkSec;
+          const to = check(sent, delay);
+          if (to !== null) return { delaySec: delay, switchTo: to };
+          continue;
+        }
+      }
       if (sent + packetPayload > videoChunkSize) {
         const fractionalTime = (videoChunkSize - sent) / throughput / portion;
         delay += fractionalTime;
@@ -129,10 +211,18 @@ export class PensieveEnv {
         this.lastTime = 0;
       }
     }
+    return { delaySec: delay, switchTo: null };
+  }
+
+  /** The rest of fixed_env.get_video_chunk after the download: buffer, stall, sleep, counters. */
+  private deliver(videoChunkSize: number, transferSec: number, lostMs: number, lostRebufMs: number): ChunkResult {
+    const { timeSec } = this.trace;
+    const n = timeSec.length;
+    let delay = transferSec;
     delay *= MILLISECONDS_IN_SECOND;
     delay += this.cfg.linkRttMs;
 
-    const rebuf = Math.max(delay - this.bufferMs, 0.0);
+    const rebuf = Math.max(delay - this.bufferMs, 0.0) + lostRebufMs;
     this.bufferMs = Math.max(this.bufferMs - delay, 0.0);
     this.bufferMs += this.video.chunkDurationSec * MILLISECONDS_IN_SECOND;
 
@@ -165,7 +255,7 @@ export class PensieveEnv {
     const endOfVideo = this.counter >= this.video.totalChunks;
     const nextIdx = endOfVideo ? 0 : this.counter;
     return {
-      delayMs: delay,
+      delayMs: delay + lostMs,
       sleepMs: sleepTime,
       sleepTakenMs: sleepTaken,
       bufferSec: returnBuffer / MILLISECONDS_IN_SECOND,

@@ -20,6 +20,8 @@ export interface ChunkRecord extends ChunkLog {
   /** Trace time when the download started / ended, s (the RTT does not advance the trace). */
   traceStartSec: number;
   traceEndSec: number;
+  /** With --abandon: rungs given up for this chunk before the one delivered. */
+  abandoned?: number[];
 }
 
 export interface SessionResult {
@@ -29,15 +31,26 @@ export interface SessionResult {
   summary: QoeSummary;
 }
 
-export function runSession(trace: Trace, video: Video, algo: LabAlgorithm): SessionResult {
+export interface RunOptions {
+  /**
+   * Let algorithms that can (LabAlgorithm.abandon) give up a download in flight. Not in Pensieve's
+   * fixed_env, so figures with it are not comparable with published ones; off by default.
+   */
+  abandon?: boolean;
+}
+
+export function runSession(trace: Trace, video: Video, algo: LabAlgorithm, opts: RunOptions = {}): SessionResult {
   const env = new PensieveEnv(trace, video);
+  const abandon = opts.abandon && algo.abandon ? algo.abandon.bind(algo) : null;
   algo.startSession(video);
   const chunks: ChunkRecord[] = [];
   let rung = video.startRung;
   let clockMs = 0;
   for (let i = 0; i < video.totalChunks; i++) {
     const traceStartSec = env.traceTimeSec();
-    const r = env.getVideoChunk(rung);
+    const r = abandon ? env.getVideoChunkAbandoning(rung, abandon) : env.getVideoChunk(rung);
+    const abandoned = 'abandoned' in r ? (r.abandoned as number[]) : [];
+    if ('quality' in r) rung = r.quality as number;
     const startSec = clockMs / 1000;
     clockMs += r.delayMs;
     const endSec = clockMs / 1000;
@@ -55,6 +68,7 @@ export function runSession(trace: Trace, video: Video, algo: LabAlgorithm): Sess
       endSec,
       traceStartSec,
       traceEndSec: env.traceTimeSec(),
+      ...(abandoned.length > 0 ? { abandoned } : {}),
     });
     const next = algo.next({
       rung,
@@ -68,6 +82,7 @@ export function runSession(trace: Trace, video: Video, algo: LabAlgorithm): Sess
       endOfVideo: r.endOfVideo,
       clockMs,
       rttMs: 80,
+      ...('attemptDelayMs' in r ? { attemptDelayMs: r.attemptDelayMs as number } : {}),
     });
     if (r.endOfVideo) break;
     if (!Number.isInteger(next) || next < 0 || next >= video.bitratesKbps.length) {
@@ -107,6 +122,6 @@ export function aggregate(results: readonly SessionResult[]): SetAggregate {
   };
 }
 
-export function runSet(traces: readonly Trace[], video: Video, algo: LabAlgorithm): SessionResult[] {
-  return traces.map((t) => runSession(t, video, algo));
+export function runSet(traces: readonly Trace[], video: Video, algo: LabAlgorithm, opts: RunOptions = {}): SessionResult[] {
+  return traces.map((t) => runSession(t, video, algo, opts));
 }

@@ -104,6 +104,15 @@ describe('bench:abr CLI on a trace folder', () => {
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i);
   }, 120_000);
 
+  it('--abandon says loudly that its figures are not Pensieve\'s model and records what was given up', async () => {
+    const json = join(dir, 'out', 'abandon.json');
+    const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba', '--abandon', '--json', json]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/with --abandon: .*NOT comparable with published results/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    expect(Object.keys(out.sets[setName]).sort()).toEqual(['bba', 'ours']);
+  }, 60_000);
+
   it('rejects an unknown algorithm, an empty and a missing trace folder with one clear line (exit 2)', async () => {
     const bad = await run(['--traces', join(dir, setName), '--algo', 'ours,nope']);
     expect(bad.code).toBe(2);

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { PensieveEnv, type Trace, type Video } from '../../bench/abr-lab/pensieve-env.ts';
 import { hdUtility, summarizeQoe } from '../../bench/abr-lab/qoe.ts';
 import { parseTrace } from '../../bench/abr-lab/trace-loader.ts';
+import { OursAdapter } from '../../bench/abr-lab/algorithms/ours-adapter.ts';
+import { makeAlgorithm } from '../../bench/abr-lab/algorithms/registry.ts';
+import { runSession } from '../../bench/abr-lab/run-lab.ts';
+import { syntheticVideo } from '../../bench/abr-lab/synthetic-traces.ts';
 
 // Line i applies between time[i-1] and time[i]; line 0's throughput is never used.
 // Payload per second at 95 %: 8 Mb/s → 950 000 B, 0.8 Mb/s → 95 000 B, 4 Mb/s → 475 000 B.
@@ -101,5 +105,81 @@ describe('QoE', () => {
   it('hd utility follows Pensieve’s table on its ladder', () => {
     expect([300, 750, 1200, 1850, 2850, 4300].map(hdUtility)).toEqual([1, 2, 3, 12, 15, 20]);
     expect(hdUtility(8000)).toBe(20);
+  });
+});
+
+describe('--abandon (opt-in, not in fixed_env): giving up a download in flight', () => {
+  it('hand-computed: give up rung 1 at the first check, fetch rung 0 again with a new RTT', () => {
+    const env = new PensieveEnv(trace, video);
+    const seen: Array<{ rung: number; bytesLoaded: number; bytesTotal: number; elapsedMs: number; bufferSec: number }> = [];
+    const r = env.getVideoChunkAbandoning(1, (p) => {
+      seen.push(p);
+      return p.rung === 1 ? 0 : null;
+    });
+    // Check at 200 ms of transfer on line 1 (950 000 B/s of payload): 190 000 B in, 280 ms since the request.
+    expect(seen[0]).toEqual({ rung: 1, bytesLoaded: expect.closeTo(190_000, 6), bytesTotal: 1_000_000, elapsedMs: expect.closeTo(280, 9), bufferSec: 0 });
+    // Rung 0 (10 000 B) from 0.2 s into line 1: 10 000 / 950 000 s, then its RTT; it finishes before its first check.
+    const second = 10_000 / 1_000_000 / 0.95;
+    expect(seen).toHaveLength(1);
+    expect(r.quality).toBe(0);
+    expect(r.abandoned).toEqual([1]);
+    expect(r.chunkBytes).toBe(10_000);
+    expect(r.delayMs).toBeCloseTo(280 + second * 1000 + 80, 9);
+    expect(r.attemptDelayMs).toBeCloseTo(second * 1000 + 80, 9);
+    // Empty buffer: the whole time is stall, the lost attempt included.
+    expect(r.rebufferSec).toBeCloseTo(0.28 + second + 0.08, 9);
+    expect(r.bufferSec).toBe(4);
+    expect(env.traceTimeSec()).toBeCloseTo(0.2 + second, 12);
+    expect(r.chunkCounter).toBe(1);
+  });
+
+  it('never giving up is the fixed_env download (same delays, buffers and trace walk, checks or not)', () => {
+    const t = parseTrace('walk', Array.from({ length: 40 }, (_, i) => `${i * 0.7} ${[3, 0.4, 1.5, 6, 0.9][i % 5]}`).join('\n'));
+    const v: Video = { ...video, chunkBytes: [Array(6).fill(60_000), [900_000, 300_000, 2_000_000, 40_000, 700_000, 500_000]], totalChunks: 6 };
+    const plain = new PensieveEnv(t, v, { bufferThreshMs: 6000 });
+    const checked = new PensieveEnv(t, v, { bufferThreshMs: 6000 });
+    let checks = 0;
+    for (let i = 0; i < 6; i++) {
+      const a = plain.getVideoChunk(1);
+      const b = checked.getVideoChunkAbandoning(1, () => {
+        checks++;
+        return null;
+      });
+      expect(b.quality).toBe(1);
+      expect(b.abandoned).toEqual([]);
+      expect(b.delayMs).toBeCloseTo(a.delayMs, 6);
+      expect(b.attemptDelayMs).toBeCloseTo(a.delayMs, 6);
+      expect(b.bufferSec).toBeCloseTo(a.bufferSec, 9);
+      expect(b.rebufferSec).toBeCloseTo(a.rebufferSec, 9);
+      expect(b.sleepTakenMs).toBe(a.sleepTakenMs);
+      expect(checked.traceTimeSec()).toBeCloseTo(plain.traceTimeSec(), 9);
+    }
+    expect(checks).toBeGreaterThan(10);
+  });
+
+  it('only a lower rung gives a download up', () => {
+    const env = new PensieveEnv(trace, video);
+    const r = env.getVideoChunkAbandoning(0, () => 1);
+    expect(r.quality).toBe(0);
+    expect(r.abandoned).toEqual([]);
+  });
+
+  it('ours, on a link that collapses under a deep buffer, gives up the big download and stalls less', () => {
+    // 5 Mb/s for 120 s, then 0.25 Mb/s: below the second rung, a 2850 kb/s chunk would take ~50 s.
+    const lines: string[] = [];
+    for (let s = 0; s <= 400; s++) lines.push(`${s} ${s < 120 ? 5 : 0.25}`);
+    const t = parseTrace('collapse', lines.join('\n'));
+    const v = syntheticVideo(3);
+    const plain = runSession(t, v, new OursAdapter());
+    const abandoning = runSession(t, v, new OursAdapter(), { abandon: true });
+    const gaveUp = abandoning.chunks.filter((c) => (c.abandoned ?? []).length > 0);
+    expect(gaveUp.length).toBeGreaterThan(0);
+    for (const c of gaveUp) for (const a of c.abandoned ?? []) expect(a).toBeGreaterThan(c.rung);
+    expect(plain.chunks.some((c) => c.abandoned)).toBe(false);
+    expect(abandoning.summary.rebuffer_s).toBeLessThan(plain.summary.rebuffer_s);
+    // Baselines have no abandonment: the option changes nothing for them.
+    const bba1 = runSession(t, v, makeAlgorithm('bba'));
+    const bba2 = runSession(t, v, makeAlgorithm('bba'), { abandon: true });
+    expect(bba2.summary).toEqual(bba1.summary);
   });
 });

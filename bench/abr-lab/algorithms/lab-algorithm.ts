@@ -6,7 +6,7 @@
  * player knows.
  */
 
-import type { Video } from '../pensieve-env.ts';
+import type { AbandonProgress, Video } from '../pensieve-env.ts';
 
 export interface Observation {
   /** Rung of the chunk just downloaded. */
@@ -25,6 +25,8 @@ export interface Observation {
   clockMs: number;
   /** Link RTT of the simulator, ms (what a player measures as time to first byte). */
   rttMs: number;
+  /** With --abandon: the delivered download alone (RTT included), ms; delayMs also counts attempts given up. */
+  attemptDelayMs?: number;
 }
 
 export interface LabAlgorithm {
@@ -33,6 +35,11 @@ export interface LabAlgorithm {
   startSession(video: Video): void;
   /** After each chunk (also the last one, whose answer is unused, as in Pensieve's loops). */
   next(obs: Observation): number;
+  /**
+   * Only with `bench:abr -- --abandon` (not in Pensieve's model): called during a download; a lower rung
+   * gives it up and fetches the chunk again at that rung, null carries on.
+   */
+  abandon?(progress: AbandonProgress): number | null;
 }
 
 /** Highest rung whose declared bitrate (bits/s) is at most `bps`; 0 if none. */

@@ -7,7 +7,7 @@
  */
 
 import { createAbr, type AbrConfig, type LookaheadAbr } from '../../../player/src/abr/index.ts';
-import { BUFFER_THRESH_MS, type Video } from '../pensieve-env.ts';
+import { BUFFER_THRESH_MS, LINK_RTT_MS, type AbandonProgress, type Video } from '../pensieve-env.ts';
 import type { LabAlgorithm, Observation } from './lab-algorithm.ts';
 
 export class OursAdapter implements LabAlgorithm {
@@ -34,7 +34,7 @@ export class OursAdapter implements LabAlgorithm {
     this.abr.recordDownload({
       rungIndex: obs.rung,
       bytes: obs.chunkBytes,
-      totalMs: obs.delayMs,
+      totalMs: obs.attemptDelayMs ?? obs.delayMs,
       ttfbMs: obs.rttMs,
       segmentDurationSec: this.video.chunkDurationSec,
       atMs: obs.clockMs,
@@ -47,5 +47,14 @@ export class OursAdapter implements LabAlgorithm {
       // A VoD player knows how many segments the playlist has left.
       segmentsLeft: obs.chunksRemaining,
     }).rungIndex;
+  }
+
+  /** With --abandon: the player's own abandonment rule (abandonment.ts via checkAbandon), on the progress a player sees. */
+  abandon(p: AbandonProgress): number | null {
+    const d = this.abr.checkAbandon(
+      { rungIndex: p.rung, bytesLoaded: p.bytesLoaded, bytesTotal: p.bytesTotal, elapsedMs: p.elapsedMs, ttfbMs: LINK_RTT_MS, segmentDurationSec: this.video.chunkDurationSec },
+      { bufferSec: p.bufferSec, nowMs: 0 },
+    );
+    return d.abandon && d.switchTo !== undefined ? d.switchTo : null;
   }
 }
