@@ -9,18 +9,7 @@
 
 import type { Trace, Video } from './pensieve-env.ts';
 import { PENSIEVE_LADDER_KBPS } from './qoe.ts';
-
-/** mulberry32: small, fast, good enough for test data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from '../../server/edge/policies/seeded-random.ts';
 
 export function syntheticTraces(count: number, seed = 1, durationSec = 320): Trace[] {
   const out: Trace[] = [];

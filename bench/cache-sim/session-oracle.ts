@@ -17,7 +17,8 @@
  * plus the best candidates of the previous eviction. Objects are admitted only if their estimated next use is
  * nearer than that of what they would displace (Belady does not admit what is never read again).
  */
-import { rng, type Request } from './workload.ts';
+import { mulberry32 } from '../../server/edge/policies/seeded-random.ts';
+import type { Request } from './workload.ts';
 import { HitTally, type HitCounts } from './hit-tally.ts';
 import { PriorityHeap } from '../../server/edge/policies/priority-heap.ts';
 
@@ -49,7 +50,7 @@ export function simulateSessionOracle(reqs: Request[], capacity: number, measure
   const objs = new Map<string, Obj>();
   const slots: Obj[] = [];
   let pool: Obj[] = [];
-  const rand = rng(12345);
+  const rand = mulberry32(12345);
   /** Cached objects worth the least (farthest estimated next use first). */
   const candidates = (now: number): Array<[number, Obj]> => {
     const cand: Array<[number, Obj]> = [];

@@ -28,6 +28,9 @@
  * request belongs to (an edge sees that too when players send CMCD `sid`; the edge's policies are given only key
  * and size, the session-oracle yardstick uses the session).
  */
+
+import { mulberry32 } from '../../server/edge/policies/seeded-random.ts';
+
 export interface Request {
   key: string;
   size: number;
@@ -68,16 +71,6 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   seed: 42,
 };
 
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Workload {
   requests: Request[];
@@ -87,7 +80,7 @@ export interface Workload {
 }
 
 export function makeWorkload(o: WorkloadOptions = DEFAULT_WORKLOAD): Workload {
-  const rand = rng(o.seed);
+  const rand = mulberry32(o.seed);
   // titles: 2 to 30 minutes
   const segCount: number[] = [];
   for (let t = 0; t < o.titles; t++) segCount.push(Math.round((120 + rand() * 1680) / o.segmentSec));

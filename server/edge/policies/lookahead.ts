@@ -23,6 +23,7 @@
  * The "clock" is the number of requests the policy has seen: pure, no timers, deterministic.
  */
 import type { EvictionPolicy } from './policy.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 export interface SegmentKey {
   title: string;
@@ -127,7 +128,8 @@ export class LookaheadPolicy implements EvictionPolicy {
    * no bias (dividing by a fixed window would swing between 0.5× and 1× the rate over each half-life).
    */
   private decayedTicks = 0;
-  private seed: number;
+  /** Seeded (mulberry32) so that simulations and tests are reproducible. */
+  private readonly rand: () => number;
   private readonly sample: number;
   private readonly expiry: number;
   private readonly halfLife: number;
@@ -157,20 +159,11 @@ export class LookaheadPolicy implements EvictionPolicy {
     this.sample = o.sample ?? 32;
     this.expiry = o.expiry ?? 6;
     this.halfLife = o.halfLife ?? 200_000;
-    this.seed = (o.seed ?? 1) >>> 0;
+    this.rand = mulberry32(o.seed ?? 1);
     this.smooth = o.smooth ?? 4;
     this.admission = o.admission ?? 0;
     this.pooledWeight = o.pooledSurvivalWeight ?? 4;
     this.lag = Math.max(2, Math.trunc(o.persistenceLag ?? 16));
-  }
-
-  private rand(): number {
-    // mulberry32: deterministic so that simulations and tests are reproducible
-    this.seed = (this.seed + 0x6d2b79f5) >>> 0;
-    let t = this.seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   }
 
   private titleOf(name: string): TitleStats {
