@@ -10,7 +10,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { DEFAULT_ALGOS, makeAlgorithm } from './algorithms/registry.ts';
 import type { Trace, Video } from './pensieve-env.ts';
 import { calibrate, loadReference, type CalibrationRow } from './reference-results.ts';
@@ -25,30 +25,23 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sharedData = resolve(repoRoot, '..', 'shared', 'traces', 'pensieve');
 const DEFAULT_TRACE_DIRS = [join(sharedData, 'hsdpa_test_sim_traces'), join(sharedData, 'fcc_test_genet')];
 
-/** The whole run; input errors (unknown option or algorithm, missing or malformed traces) end it with one line. */
+/** The whole run; input errors (unknown algorithm, missing or malformed traces) end it with one line (commander reports bad options). */
 function main(): void {
-  const { values } = parseArgs({
-    options: {
-      traces: { type: 'string', multiple: true },
-      algo: { type: 'string' },
-      video: { type: 'string', default: 'pensieve' },
-      json: { type: 'string' },
-      html: { type: 'string' },
-      'html-trace': { type: 'string' },
-      split: { type: 'string', default: 'all' },
-      abandon: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: false,
-  });
-
-  if (values.help) {
-    console.log(`usage: npm run bench:abr -- [--traces DIR ...] [--algo ${DEFAULT_ALGOS.join(',')}] [--video pensieve|<media id>] [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd] [--abandon]`);
-    return;
-  }
+  const values = new Command('bench:abr')
+    .description('ABR lab: ABR algorithms over network traces in the Pensieve simulator (bench/abr-lab/README.md)')
+    .option('--traces <dir...>', 'trace folders in Pensieve format (default: the HSDPA and FCC sets in ../shared/traces/pensieve)')
+    .option('--algo <list>', 'comma-separated algorithms', DEFAULT_ALGOS.join(','))
+    .option('--video <name>', "'pensieve' (Pensieve's chunk sizes) or the id of an encoded title in media/", 'pensieve')
+    .option('--json <file>', 'also write the figures and per-trace rows as JSON')
+    .option('--html <file>', 'also write a self-contained HTML report')
+    .option('--html-trace <name>', 'trace charted in the HTML report (default: the first)')
+    .option('--split <which>', 'all, even or odd: only the even- or odd-indexed traces of each set', 'all')
+    .option('--abandon', "let algorithms that can give up a download in flight (not in Pensieve's model)", false)
+    .parse()
+    .opts<{ traces?: string[]; algo: string; video: string; json?: string; html?: string; htmlTrace?: string; split: string; abandon: boolean }>();
 
   const notes: string[] = [];
-  const algos = (values.algo ?? DEFAULT_ALGOS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const algos = values.algo.split(',').map((s) => s.trim()).filter(Boolean);
   for (const a of algos) makeAlgorithm(a); // fail fast on unknown names
 
   // Trace sets.
@@ -63,7 +56,7 @@ function main(): void {
     notes.push(msg);
     sets = [{ name: 'synthetic', traces: syntheticTraces(40, 1) }];
   }
-  const split = values.split ?? 'all';
+  const split = values.split;
   if (split !== 'all') {
     if (split !== 'even' && split !== 'odd') throw new Error('--split must be all, even or odd');
     const keep = split === 'even' ? 0 : 1;
@@ -128,7 +121,7 @@ function main(): void {
     aggregatesBySet.push({ name: set.name, aggregates: aggs });
     json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
 
-    console.log(`\n${set.name} (${set.traces.length} traces)`);
+    console.log(`\n${set.name} (${set.traces.length} trace${set.traces.length === 1 ? "" : "s"})`);
     console.log(`${pad('algorithm', 16)}${lpad('QoE_lin', 9)}${lpad('± s.e.', 8)}${lpad('QoE_log', 9)}${lpad('QoE_hd', 9)}${lpad('kb/s', 7)}${lpad('rebuf s', 9)}${lpad('switches', 10)}`);
     const stats: SetStats = { qoe_lin_se: {}, ours_minus: {} };
     for (const [a, s] of Object.entries(aggs)) {
@@ -174,7 +167,7 @@ function main(): void {
     const first = sets[0];
     let chart = null;
     if (first) {
-      const wanted = values['html-trace'];
+      const wanted = values.htmlTrace;
       const hit = wanted ? sets.flatMap((s) => s.traces.map((t) => ({ s, t }))).find((x) => x.t.name === wanted) : { s: first, t: first.traces[0] as Trace };
       if (!hit) throw new Error(`--html-trace ${wanted}: no such trace in the sets`);
       const bySet = sessionsBySet.get(hit.s.name) as Map<string, SessionResult[]>;
