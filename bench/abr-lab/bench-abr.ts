@@ -121,7 +121,7 @@ function main(): void {
     aggregatesBySet.push({ name: set.name, aggregates: aggs });
     json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
 
-    console.log(`\n${set.name} (${set.traces.length} trace${set.traces.length === 1 ? "" : "s"})`);
+    console.log(`\n${set.name} (${set.traces.length} trace${set.traces.length === 1 ? '' : 's'})`);
     console.log(`${pad('algorithm', 16)}${lpad('QoE_lin', 9)}${lpad('± s.e.', 8)}${lpad('QoE_log', 9)}${lpad('QoE_hd', 9)}${lpad('kb/s', 7)}${lpad('rebuf s', 9)}${lpad('switches', 10)}`);
     const stats: SetStats = { qoe_lin_se: {}, ours_minus: {} };
     for (const [a, s] of Object.entries(aggs)) {
