@@ -109,7 +109,9 @@ function main(): void {
       bySet.set(a, results);
       aggs[a] = aggregate(results);
       for (const r of results) {
-        json.traces.push({ set: set.name, trace: r.trace, algo: a, ...pick(r.summary) });
+        // With --abandon, how many downloads were given up in the session.
+        const abandons: Record<string, number> = values.abandon ? { abandons: r.chunks.reduce((n, c) => n + (c.abandoned?.length ?? 0), 0) } : {};
+        json.traces.push({ set: set.name, trace: r.trace, algo: a, ...pick(r.summary), ...abandons });
       }
       if (reference) {
         const c = calibrate(reference, set.name, a, results.map((r) => ({ trace: r.trace, qoe_lin: r.summary.qoe_lin })));

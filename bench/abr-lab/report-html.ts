@@ -53,7 +53,7 @@ function barChart(aggs: Record<string, SetAggregate>, stats?: SetStats): string 
       const e = 1.96 * (stats?.qoe_lin_se[a] ?? 0) * scale;
       const xm = zero + s.qoe_lin * scale;
       const whisker = e > 0 ? `<line x1="${(xm - e).toFixed(1)}" x2="${(xm + e).toFixed(1)}" y1="${y + 8}" y2="${y + 8}" stroke="#333"/>` : '';
-      return `${whisker}<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/><text x="${(zero + Math.max(0, s.qoe_lin) * scale + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
+      return `${whisker}<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/><text x="${(zero + Math.max(0, s.qoe_lin) * scale + e + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
     })
     .join('');
   return `<svg width="${W}" height="${H}" font-size="12" font-family="sans-serif"><line x1="${zero}" y1="5" x2="${zero}" y2="${H - 15}" stroke="#999"/>${bars}<text x="${W / 2}" y="${H - 2}" text-anchor="middle" fill="#555">QoE_lin (mean per chunk)</text></svg>`;
@@ -90,6 +90,11 @@ function sessionChart(trace: Trace, s: SessionResult, ladderKbps: number[], colo
     .filter((c) => c.index > 0 && c.rebufferSec > 0)
     .map((c) => `<circle cx="${x(c.traceEndSec).toFixed(1)}" cy="${H - B + 2}" r="3" fill="#d62728"><title>stall ${c.rebufferSec.toFixed(2)} s</title></circle>`)
     .join('');
+  // --abandon: a chunk whose download was given up (at a higher rung) before the one delivered.
+  const gaveUp = s.chunks
+    .filter((c) => (c.abandoned ?? []).length > 0)
+    .map((c) => `<text x="${x(c.traceStartSec).toFixed(1)}" y="${(H - B - 3).toFixed(1)}" text-anchor="middle" fill="#ff7f0e" font-weight="bold">×<title>gave up rung ${(c.abandoned ?? []).join(', ')} for rung ${c.rung}</title></text>`)
+    .join('');
   const ticks = [0, 0.25, 0.5, 0.75, 1]
     .map((f) => `<text x="${L - 4}" y="${y(f * maxMbps) + 4}" text-anchor="end">${(f * maxMbps).toFixed(1)}</text><text x="${W - R + 4}" y="${yb(f * maxBuf) + 4}">${(f * maxBuf).toFixed(0)}</text>`)
     .join('');
@@ -102,8 +107,8 @@ ${ticks}${xt}
 <polyline points="${link}" fill="none" stroke="#bbb" stroke-width="1.5"><title>link throughput (Mb/s)</title></polyline>
 <polyline points="${rate}" fill="none" stroke="${color}" stroke-width="2"><title>chosen bitrate (Mb/s)</title></polyline>
 <polyline points="${buf}" fill="none" stroke="#2ca02c" stroke-dasharray="4 3" stroke-width="1.5"><title>buffer (s, right axis)</title></polyline>
-${stalls}
-<text x="${L + 4}" y="${T + 10}" fill="#777">Mb/s: link (grey), chosen bitrate (colour)</text><text x="${W - R - 4}" y="${T + 10}" text-anchor="end" fill="#2ca02c">buffer s (dashed)</text>
+${stalls}${gaveUp}
+<text x="${L + 4}" y="${T + 10}" fill="#777">Mb/s: link (grey), chosen bitrate (colour)${gaveUp ? '; × download given up' : ''}</text><text x="${W - R - 4}" y="${T + 10}" text-anchor="end" fill="#2ca02c">buffer s (dashed)</text>
 </svg></figure>`;
 }
 

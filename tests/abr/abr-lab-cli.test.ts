@@ -107,10 +107,15 @@ describe('bench:abr CLI on a trace folder', () => {
   it('--abandon says loudly that its figures are not Pensieve\'s model and records what was given up', async () => {
     const json = join(dir, 'out', 'abandon.json');
     const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba', '--abandon', '--json', json]);
+    const plain = JSON.parse(readFileSync(join(dir, 'out', 'lab.json'), 'utf8'));
+    expect(plain.traces[0]).not.toHaveProperty('abandons');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/with --abandon: .*NOT comparable with published results/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
     expect(Object.keys(out.sets[setName]).sort()).toEqual(['bba', 'ours']);
+    // Per-trace rows count the downloads given up; the baselines have no abandonment.
+    for (const row of out.traces) expect(Number.isInteger(row.abandons)).toBe(true);
+    expect(out.traces.filter((t: { algo: string }) => t.algo === 'bba').every((t: { abandons: number }) => t.abandons === 0)).toBe(true);
   }, 60_000);
 
   it('rejects an unknown algorithm, an empty and a missing trace folder with one clear line (exit 2)', async () => {
