@@ -39,7 +39,8 @@ function barChart(aggs: Record<string, SetAggregate>, stats?: SetStats): string 
   const W = 520;
   const rowH = 22;
   const H = entries.length * rowH + 30;
-  const max = Math.max(0.01, ...entries.map(([, s]) => s.qoe_lin));
+  // Room for the whisker (± 1.96 s.e.) and the label right of the longest bar.
+  const max = Math.max(0.01, ...entries.map(([a, s]) => s.qoe_lin + 1.96 * (stats?.qoe_lin_se[a] ?? 0)));
   const min = Math.min(0, ...entries.map(([, s]) => s.qoe_lin));
   const x0 = 130;
   const scale = (W - x0 - 60) / (max - min);
@@ -53,7 +54,7 @@ function barChart(aggs: Record<string, SetAggregate>, stats?: SetStats): string 
       const e = 1.96 * (stats?.qoe_lin_se[a] ?? 0) * scale;
       const xm = zero + s.qoe_lin * scale;
       const whisker = e > 0 ? `<line x1="${(xm - e).toFixed(1)}" x2="${(xm + e).toFixed(1)}" y1="${y + 8}" y2="${y + 8}" stroke="#333"/>` : '';
-      return `${whisker}<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/><text x="${(zero + Math.max(0, s.qoe_lin) * scale + e + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
+      return `<text x="${x0 - 6}" y="${y + 14}" text-anchor="end">${esc(a)}</text><rect x="${x.toFixed(1)}" y="${y}" width="${w.toFixed(1)}" height="${rowH - 6}" fill="${COLORS[i % COLORS.length]}"/>${whisker}<text x="${(zero + Math.max(0, s.qoe_lin) * scale + e + 4).toFixed(1)}" y="${y + 14}">${s.qoe_lin.toFixed(3)}</text>`;
     })
     .join('');
   return `<svg width="${W}" height="${H}" font-size="12" font-family="sans-serif"><line x1="${zero}" y1="5" x2="${zero}" y2="${H - 15}" stroke="#999"/>${bars}<text x="${W / 2}" y="${H - 2}" text-anchor="middle" fill="#555">QoE_lin (mean per chunk)</text></svg>`;
