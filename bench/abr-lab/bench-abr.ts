@@ -120,7 +120,6 @@ function main(): void {
       process.stderr.write(`  ${set.name} ${a}: ${Date.now() - t0} ms\n`);
     }
     sessionsBySet.set(set.name, bySet);
-    aggregatesBySet.push({ name: set.name, aggregates: aggs });
     json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
 
     console.log(`\n${set.name} (${set.traces.length} trace${set.traces.length === 1 ? '' : 's'})`);
@@ -147,7 +146,7 @@ function main(): void {
       if (lines.length > 0) console.log(`ours − other, QoE_lin per trace (mean ± s.e.):\n${lines.join('\n')}`);
     }
     json.stats[set.name] = stats;
-    (aggregatesBySet[aggregatesBySet.length - 1] as { stats?: SetStats }).stats = stats;
+    aggregatesBySet.push({ name: set.name, aggregates: aggs, stats });
   }
 
   if (calibration.length > 0) {

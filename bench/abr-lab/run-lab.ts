@@ -4,7 +4,7 @@
  * order (as Pensieve's test scripts run one process per scheme over the set).
  */
 
-import { PensieveEnv, type Trace, type Video } from './pensieve-env.ts';
+import { PensieveEnv, type AbandoningChunkResult, type ChunkResult, type Trace, type Video } from './pensieve-env.ts';
 import { summarizeQoe, type ChunkLog, type QoeSummary } from './qoe.ts';
 import type { LabAlgorithm } from './algorithms/lab-algorithm.ts';
 
@@ -48,9 +48,10 @@ export function runSession(trace: Trace, video: Video, algo: LabAlgorithm, opts:
   let clockMs = 0;
   for (let i = 0; i < video.totalChunks; i++) {
     const traceStartSec = env.traceTimeSec();
-    const r = abandon ? env.getVideoChunkAbandoning(rung, abandon) : env.getVideoChunk(rung);
-    const abandoned = 'abandoned' in r ? (r.abandoned as number[]) : [];
-    if ('quality' in r) rung = r.quality as number;
+    // Without --abandon the chunk arrives at the rung asked for, in one attempt.
+    const r: AbandoningChunkResult = abandon ? env.getVideoChunkAbandoning(rung, abandon) : oneAttempt(env.getVideoChunk(rung), rung);
+    const abandoned = r.abandoned;
+    rung = r.quality;
     const startSec = clockMs / 1000;
     clockMs += r.delayMs;
     const endSec = clockMs / 1000;
@@ -82,7 +83,7 @@ export function runSession(trace: Trace, video: Video, algo: LabAlgorithm, opts:
       endOfVideo: r.endOfVideo,
       clockMs,
       rttMs: 80,
-      ...('attemptDelayMs' in r ? { attemptDelayMs: r.attemptDelayMs as number } : {}),
+      ...(abandon ? { attemptDelayMs: r.attemptDelayMs } : {}),
     });
     if (r.endOfVideo) break;
     if (!Number.isInteger(next) || next < 0 || next >= video.bitratesKbps.length) {
@@ -120,6 +121,10 @@ export function aggregate(results: readonly SessionResult[]): SetAggregate {
     rebuffer_total_s: results.reduce((a, r) => a + r.summary.rebuffer_s, 0),
     traces: results.length,
   };
+}
+
+function oneAttempt(c: ChunkResult, rung: number): AbandoningChunkResult {
+  return { ...c, quality: rung, abandoned: [], attemptDelayMs: c.delayMs };
 }
 
 export function runSet(traces: readonly Trace[], video: Video, algo: LabAlgorithm, opts: RunOptions = {}): SessionResult[] {
