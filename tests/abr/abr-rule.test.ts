@@ -277,6 +277,13 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
     }
     return now;
   };
+  const TOP_SEGMENT_BYTES = (4300 * 1000 * SEG) / 8;
+  /** The next top-rung segment is in flight, `elapsedMs` into it, over a link of `linkBps` (80 ms TTFB). */
+  const topRungInFlight = (abr: ReturnType<typeof createAbr>, linkBps: number, elapsedMs: number, bufferSec: number, nowMs: number) =>
+    abr.checkAbandon(
+      { rungIndex: 5, bytesLoaded: ((linkBps / 8) * (elapsedMs - 80)) / 1000, bytesTotal: TOP_SEGMENT_BYTES, elapsedMs, ttfbMs: 80, segmentDurationSec: SEG },
+      { bufferSec, nowMs },
+    );
 
   it('with 20 s of buffer, a download in flight at under half the top rung makes the next pick fit the link', () => {
     const abr = createAbr();
@@ -285,18 +292,16 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
     let now = settleOnTopRung(abr);
     expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 }).rungIndex).toBe(5);
     // The link falls to 1.6 Mb/s (0.37 × 4300) while the next top-rung segment downloads.
-    const bytesTotal = (4300 * 1000 * SEG) / 8;
     const elapsedMs = 1000;
-    const loaded = ((1_600_000 / 8) * (elapsedMs - 80)) / 1000;
-    const verdict = abr.checkAbandon({ rungIndex: 5, bytesLoaded: loaded, bytesTotal, elapsedMs, ttfbMs: 80, segmentDurationSec: SEG }, { bufferSec: 19, nowMs: now + elapsedMs });
+    const verdict = topRungInFlight(abr, 1_600_000, elapsedMs, 19, now + elapsedMs);
     expect(verdict.abandon).toBe(false); // 19 s of buffer cover this download
     const d = abr.chooseNext({ bufferSec: 19, nowMs: now + elapsedMs, segmentsLeft: 30 });
     // 0.9 × 1.6 Mb/s = 1.44 Mb/s: 1200 kb/s fits, 1850 does not.
     expect(d.rungIndex).toBe(2);
     expect(d.reason).toBe('drop-inflight');
     // The slow download completes: the guard holds on the completed sample too (no bounce back up).
-    const slowMs = 80 + ((bytesTotal * 8) / 1_600_000) * 1000;
-    abr.recordDownload({ rungIndex: 5, bytes: bytesTotal, totalMs: slowMs, ttfbMs: 80, segmentDurationSec: SEG, atMs: now + slowMs });
+    const slowMs = 80 + ((TOP_SEGMENT_BYTES * 8) / 1_600_000) * 1000;
+    abr.recordDownload({ rungIndex: 5, bytes: TOP_SEGMENT_BYTES, totalMs: slowMs, ttfbMs: 80, segmentDurationSec: SEG, atMs: now + slowMs });
     expect(abr.chooseNext({ bufferSec: 15, nowMs: now + slowMs, segmentsLeft: 29 }).rungIndex).toBeLessThanOrEqual(2);
   });
 
@@ -364,10 +369,8 @@ describe('fit guard (a drop is followed within the segment, whatever the buffer)
     abr.setRungs(RUNGS);
     let now = settleOnTopRung(abr);
     expect(abr.chooseNext({ bufferSec: 20, nowMs: now, segmentsLeft: 30 }).rungIndex).toBe(5);
-    const bytesTotal = (4300 * 1000 * SEG) / 8;
     const elapsedMs = 500;
-    const loaded = ((800_000 / 8) * (elapsedMs - 80)) / 1000;
-    abr.checkAbandon({ rungIndex: 5, bytesLoaded: loaded, bytesTotal, elapsedMs, ttfbMs: 80, segmentDurationSec: SEG }, { bufferSec: 19.5, nowMs: now + elapsedMs });
+    topRungInFlight(abr, 800_000, elapsedMs, 19.5, now + elapsedMs);
     // 0.9 × 0.8 Mb/s = 0.72 Mb/s: only the 300 kb/s rung fits.
     const d = abr.chooseNext({ bufferSec: 19.5, nowMs: now + elapsedMs, segmentsLeft: 30 });
     expect(d.rungIndex).toBe(0);
