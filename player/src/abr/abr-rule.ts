@@ -63,8 +63,6 @@ export interface AbrConfig {
   dpPersistence: number;
   /** DP: plan later segments as chosen once their throughput level shows (see dp-planner.ts). */
   dpReactsWithinSegment: boolean;
-  /** DP (experiment, round 8): per-segment noise around the level, throughput = level × mult[i] w.p. weight[i]; null = none. */
-  dpNoise: { mult: number[]; weight: number[] } | null;
   /** Utility of a rung: Mb/s ('linear', as QoE_lin) or ln(bitrate / lowest) ('log'). */
   utility: 'linear' | 'log';
   /** Stall penalty per second, in units of the top rung's utility. */
@@ -114,7 +112,6 @@ export const DEFAULT_ABR_CONFIG: AbrConfig = {
   dpGridStepSec: 0.5,
   dpPersistence: 0.7,
   dpReactsWithinSegment: true,
-  dpNoise: null,
   utility: 'linear',
   rebufferWeight: 1,
   switchPenalty: 1,
@@ -256,8 +253,6 @@ export class LookaheadAbr implements AbrRule {
         terminalBufferValue: reachesEnd ? 0 : this.config.terminalBufferWeight * top,
         terminalBufferCapSec: this.config.terminalBufferCapSec,
         gridStepSec: this.config.dpGridStepSec,
-        noiseMult: this.config.dpNoise?.mult,
-        noiseWeight: this.config.dpNoise?.weight,
       });
       rungIndex = plan.rung;
       if (fit !== null && fit < rungIndex) {

@@ -48,9 +48,6 @@ export interface DpInput {
   terminalBufferCapSec: number;
   /** Buffer grid step, s. */
   gridStepSec: number;
-  /** Per-segment noise around the level (not persistent): throughput = level × mult[i] with weight[i]. */
-  noiseMult?: readonly number[];
-  noiseWeight?: readonly number[];
 }
 
 export interface DpResult {
@@ -190,25 +187,18 @@ function planReactive(
   const size = g * nk;
   const u = p.utility;
   // Per (b, r, j): immediate score and where the continuation is read.
-  const mults = p.noiseMult && p.noiseMult.length > 0 ? p.noiseMult : [1];
-  const M = mults.length;
-  const mw = mults.map((_, i) => (M === 1 ? 1 : (p.noiseWeight?.[i] ?? 1 / M)));
-  const imm = new Float64Array(size * M);
-  const lo = new Int32Array(size * M);
-  const fr = new Float64Array(size * M);
-  const placeM = (buf: number, r: number, j: number, m: number): [number, number, number] =>
-    landing(p, buf, p.latencySec + (dl[r * k + j] as number - p.latencySec) / (mults[m] as number), r, cap, step, g);
+  const imm = new Float64Array(size);
+  const lo = new Int32Array(size);
+  const fr = new Float64Array(size);
   const place = (buf: number, r: number, j: number): [number, number, number] => landing(p, buf, dl[r * k + j] as number, r, cap, step, g);
-  for (let m = 0; m < M; m++) {
-    for (let b = 0; b < g; b++) {
-      for (let r = 0; r < n; r++) {
-        for (let j = 0; j < k; j++) {
-          const [s, i, f] = M === 1 ? place(b * step, r, j) : placeM(b * step, r, j, m);
-          const o = m * size + b * nk + r * k + j;
-          imm[o] = s;
-          lo[o] = (i * n + r) * k + j;
-          fr[o] = f;
-        }
+  for (let b = 0; b < g; b++) {
+    for (let r = 0; r < n; r++) {
+      for (let j = 0; j < k; j++) {
+        const [s, i, f] = place(b * step, r, j);
+        const o = b * nk + r * k + j;
+        imm[o] = s;
+        lo[o] = (i * n + r) * k + j;
+        fr[o] = f;
       }
     }
   }
@@ -274,13 +264,6 @@ function planReactive(
     if (vIsTerminal) W.set(V);
     else toW();
     vIsTerminal = false;
-    if (sorted && M > 1) {
-      noisyStage(W, NV, imm, lo, fr, spu, g, n, k, gv, fwd, M, mw, size);
-      const t = V;
-      V = NV;
-      NV = t === V0 ? new Float64Array(size) : t;
-      continue;
-    }
     if (sorted) {
       // Same computation, as one function over plain arrays (no closure state): the hot loop.
       reactiveStage(W, NV, imm, lo, fr, spu, g, n, k, gv, fwd);
@@ -314,12 +297,9 @@ function planReactive(
     let m = 0;
     let last = 0;
     for (let j = 0; j < k; j++) {
-      let v = 0;
-      for (let mm = 0; mm < M; mm++) {
-        const [s, i, f] = M === 1 ? place(buf, r, j) : placeM(buf, r, j, mm);
-        const a = (i * n + r) * k + j;
-        v += (mw[mm] as number) * (s + (1 - f) * (W[a] as number) + f * (W[a + nk] as number));
-      }
+      const [s, i, f] = place(buf, r, j);
+      const a = (i * n + r) * k + j;
+      const v = s + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
       m += (wt[j] as number) * v;
       if (j === k - 1) last = v;
     }
@@ -350,45 +330,6 @@ function reactiveStage(
         const a = lo[o] as number;
         const f = fr[o] as number;
         gv[r] = (imm[o] as number) + (1 - f) * (W[a] as number) + f * (W[a + nk] as number);
-      }
-      let A = -Infinity;
-      for (let last = 0; last < n; last++) {
-        const ua = spu[last] as number;
-        const x = (gv[last] as number) + ua;
-        if (x > A) A = x;
-        fwd[last] = A - ua;
-      }
-      let B = -Infinity;
-      const base = ob + j;
-      for (let last = n - 1; last >= 0; last--) {
-        const ua = spu[last] as number;
-        const x = (gv[last] as number) - ua;
-        if (x > B) B = x;
-        const y = B + ua;
-        const f = fwd[last] as number;
-        NV[base + last * k] = f > y ? f : y;
-      }
-    }
-  }
-}
-
-function noisyStage(
-  W: Float64Array, NV: Float64Array, imm: Float64Array, lo: Int32Array, fr: Float64Array, spu: Float64Array,
-  g: number, n: number, k: number, gv: Float64Array, fwd: Float64Array, M: number, mw: number[], size: number,
-): void {
-  const nk = n * k;
-  for (let b = 0; b < g; b++) {
-    const ob = b * nk;
-    for (let j = 0; j < k; j++) {
-      for (let r = 0; r < n; r++) {
-        let v = 0;
-        for (let m = 0; m < M; m++) {
-          const o = m * size + ob + r * k + j;
-          const a = lo[o] as number;
-          const f = fr[o] as number;
-          v += (mw[m] as number) * ((imm[o] as number) + (1 - f) * (W[a] as number) + f * (W[a + nk] as number));
-        }
-        gv[r] = v;
       }
       let A = -Infinity;
       for (let last = 0; last < n; last++) {
