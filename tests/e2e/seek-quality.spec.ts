@@ -79,8 +79,9 @@ test('7b manual quality pin holds under server-side throttling; back to Auto ada
   const lowKbps = 600;
   const fit = fittingRungs(ready.rungs, lowKbps);
   await api.shape(pinned.sessionId, { kbps: lowKbps, latencyMs: 40 });
-  await pickQuality(page, 'auto');
+  // Taken before the click: the first Auto decision can come before a page-clock read after it returns.
   const autoT = await pageNow(page);
+  await pickQuality(page, 'auto');
   await expect.poll(async () => (await snapshot(page)).auto, { timeout: 5000 }).toBe(true);
   const adapted = await waitForEvent(page, autoT, { type: 'abr-decision', toIn: fit }, 20_000);
   expect(adapted, `back on Auto, an abr-decision to a rung that fits ${lowKbps} kbit/s (${fit.join(',')})`).not.toBeNull();
