@@ -4,7 +4,7 @@
  * order (as Pensieve's test scripts run one process per scheme over the set).
  */
 
-import { PensieveEnv, type AbandoningChunkResult, type ChunkResult, type Trace, type Video } from './pensieve-env.ts';
+import { LINK_RTT_MS, PensieveEnv, type AbandoningChunkResult, type ChunkResult, type Trace, type Video } from './pensieve-env.ts';
 import { summarizeQoe, type ChunkLog, type QoeSummary } from './qoe.ts';
 import type { LabAlgorithm } from './algorithms/lab-algorithm.ts';
 
@@ -82,7 +82,7 @@ export function runSession(trace: Trace, video: Video, algo: LabAlgorithm, opts:
       chunksRemaining: r.chunksRemaining,
       endOfVideo: r.endOfVideo,
       clockMs,
-      rttMs: 80,
+      rttMs: LINK_RTT_MS,
       ...(abandon ? { attemptDelayMs: r.attemptDelayMs } : {}),
     });
     if (r.endOfVideo) break;
