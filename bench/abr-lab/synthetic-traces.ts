@@ -9,12 +9,12 @@
 
 import type { Trace, Video } from './pensieve-env.ts';
 import { PENSIEVE_LADDER_KBPS } from './qoe.ts';
-import { mulberry32 as prng } from '../../server/edge/policies/seeded-random.ts';
+import { mulberry32 } from '../../server/edge/policies/seeded-random.ts';
 
 export function syntheticTraces(count: number, seed = 1, durationSec = 320): Trace[] {
   const out: Trace[] = [];
   for (let k = 0; k < count; k++) {
-    const rnd = prng(seed * 7919 + k);
+    const rnd = mulberry32(seed * 7919 + k);
     let level = 0.4 + rnd() * 4; // Mb/s
     const timeSec: number[] = [];
     const mbps: number[] = [];
@@ -36,7 +36,7 @@ export function syntheticTraces(count: number, seed = 1, durationSec = 320): Tra
 
 /** Chunk sizes around the declared bitrate (±15 %), 49 per rung like Pensieve's video. */
 export function syntheticVideo(seed = 1): Video {
-  const rnd = prng(seed);
+  const rnd = mulberry32(seed);
   const chunks = 49;
   const noise = Array.from({ length: chunks }, () => 0.85 + 0.3 * rnd());
   return {
