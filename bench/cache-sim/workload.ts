@@ -71,7 +71,6 @@ export const DEFAULT_WORKLOAD: WorkloadOptions = {
   seed: 42,
 };
 
-
 export interface Workload {
   requests: Request[];
   catalogueBytes: number;
