@@ -1,6 +1,6 @@
 /**
  * ABR lab CLI:
- *   npm run bench:abr -- [--traces DIR ...] [--algo ours,bba,...] [--video pensieve|<media id>]
+ *   npm run bench:abr -- [--traces DIR ...] [--algo ours,bba,...[,optimal]] [--video pensieve|<media id>]
  *                        [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd] [--abandon]
  * Runs each algorithm over each trace set in the Pensieve simulator, prints a
  * table per set and the calibration of BBA / RobustMPC against the reference
@@ -30,7 +30,7 @@ function main(): void {
   const values = new Command('bench:abr')
     .description('ABR lab: ABR algorithms over network traces in the Pensieve simulator (bench/abr-lab/README.md)')
     .option('--traces <dir...>', 'trace folders in Pensieve format (default: the HSDPA and FCC sets in ../shared/traces/pensieve)')
-    .option('--algo <list>', 'comma-separated algorithms', DEFAULT_ALGOS.join(','))
+    .option('--algo <list>', 'comma-separated algorithms; add optimal for the offline optimum (the whole trace known in advance, ~1 s per trace)', DEFAULT_ALGOS.join(','))
     .option('--video <name>', "'pensieve' (Pensieve's chunk sizes) or the id of an encoded title in media/", 'pensieve')
     .option('--json <file>', 'also write the figures and per-trace rows as JSON')
     .option('--html <file>', 'also write a self-contained HTML report')
@@ -144,6 +144,13 @@ function main(): void {
         lines.push(`  ${pad(a, 16)}${formatPaired(p)}`);
       }
       if (lines.length > 0) console.log(`ours − other, QoE_lin per trace (mean ± s.e.):\n${lines.join('\n')}`);
+    }
+    // The ceiling: how much of what the link allowed (known in advance) each algorithm got.
+    const optimal = aggs['optimal'];
+    if (optimal && optimal.qoe_lin > 0) {
+      stats.share_of_optimum = {};
+      for (const [a, s] of Object.entries(aggs)) if (a !== 'optimal') stats.share_of_optimum[a] = s.qoe_lin / optimal.qoe_lin;
+      console.log(`share of the offline optimum (mean QoE_lin ÷ optimal's): ${Object.entries(stats.share_of_optimum).map(([a, r]) => `${a} ${(100 * r).toFixed(1)} %`).join(', ')}`);
     }
     json.stats[set.name] = stats;
     aggregatesBySet.push({ name: set.name, aggregates: aggs, stats });

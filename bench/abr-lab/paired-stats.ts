@@ -60,4 +60,6 @@ export function formatPaired(p: PairedDifference): string {
 export interface SetStats {
   qoe_lin_se: Record<string, number>;
   ours_minus: Record<string, PairedDifference>;
+  /** With `--algo optimal`: each algorithm's mean QoE_lin ÷ the offline optimum's. */
+  share_of_optimum?: Record<string, number>;
 }

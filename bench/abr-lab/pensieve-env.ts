@@ -97,12 +97,16 @@ export interface AbandoningChunkResult extends ChunkResult {
   attemptDelayMs: number;
 }
 
+/** Numbers per state in `saveState` / `loadState`. */
+export const ENV_STATE_SIZE = 5;
+
 /** One playback session of `video` over `trace`, from the trace start. */
 export class PensieveEnv {
   private ptr = 1;
   private lastTime: number;
   private bufferMs = 0;
   private counter = 0;
+  private loops = 0;
   private readonly cfg: EnvConfig;
 
   constructor(
@@ -120,6 +124,32 @@ export class PensieveEnv {
   /** Current trace time, s (for charts). */
   traceTimeSec(): number {
     return this.lastTime;
+  }
+
+  /** Trace time counted across loops, s: where in the link's future the session stands. */
+  absoluteTraceSec(): number {
+    return this.loops * (this.trace.timeSec[this.trace.timeSec.length - 1] as number) + this.lastTime;
+  }
+
+  /**
+   * For a search that branches from a state and tries each rung (`offline-optimum.ts`): everything that
+   * changes during a session, as ENV_STATE_SIZE numbers at `out[at]` (flat, because the search keeps
+   * millions). `loops` counts wraps of the trace, which fixed_env itself does not need.
+   */
+  saveState(out: Float64Array, at: number): void {
+    out[at] = this.ptr;
+    out[at + 1] = this.lastTime;
+    out[at + 2] = this.bufferMs;
+    out[at + 3] = this.counter;
+    out[at + 4] = this.loops;
+  }
+
+  loadState(from: Float64Array, at: number): void {
+    this.ptr = from[at] as number;
+    this.lastTime = from[at + 1] as number;
+    this.bufferMs = from[at + 2] as number;
+    this.counter = from[at + 3] as number;
+    this.loops = from[at + 4] as number;
   }
 
   getVideoChunk(quality: number): ChunkResult {
@@ -209,13 +239,35 @@ export class PensieveEnv {
       if (this.ptr >= n) {
         this.ptr = 1;
         this.lastTime = 0;
+        this.loops += 1;
       }
     }
     return { delaySec: delay, switchTo: null };
   }
 
-  /** The rest of fixed_env.get_video_chunk after the download: buffer, stall, sleep, counters. */
-  private deliver(videoChunkSize: number, transferSec: number, lostMs: number, lostRebufMs: number): ChunkResult {
+  /**
+   * The search's step (`offline-optimum.ts`): the chunk at `quality` with fixed_env's arithmetic, without
+   * building a result (it runs millions of times). Returns the stall, s; `bufferSec()` gives the buffer.
+   */
+  stepChunk(quality: number): number {
+    this.settle(this.transfer(this.chunkSize(quality), 0, null).delaySec, 0);
+    this.counter += 1;
+    return this.settledRebufMs / MILLISECONDS_IN_SECOND;
+  }
+
+  /** Buffer now, s. */
+  bufferSec(): number {
+    return this.bufferMs / MILLISECONDS_IN_SECOND;
+  }
+
+  // What `settle` worked out, in fields rather than an object (see `stepChunk`).
+  private settledDelayMs = 0;
+  private settledRebufMs = 0;
+  private settledSleepMs = 0;
+  private settledSleepTakenMs = 0;
+
+  /** After the download: delay with the RTT, stall, buffer, sleep above the cap (fixed_env's order). */
+  private settle(transferSec: number, lostRebufMs: number): void {
     const { timeSec } = this.trace;
     const n = timeSec.length;
     let delay = transferSec;
@@ -245,10 +297,23 @@ export class PensieveEnv {
         if (this.ptr >= n) {
           this.ptr = 1;
           this.lastTime = 0;
+          this.loops += 1;
         }
       }
     }
+    this.settledDelayMs = delay;
+    this.settledRebufMs = rebuf;
+    this.settledSleepMs = sleepTime;
+    this.settledSleepTakenMs = sleepTaken;
+  }
 
+  /** The rest of fixed_env.get_video_chunk after the download: buffer, stall, sleep, counters. */
+  private deliver(videoChunkSize: number, transferSec: number, lostMs: number, lostRebufMs: number): ChunkResult {
+    this.settle(transferSec, lostRebufMs);
+    const delay = this.settledDelayMs;
+    const rebuf = this.settledRebufMs;
+    const sleepTime = this.settledSleepMs;
+    const sleepTaken = this.settledSleepTakenMs;
     const returnBuffer = this.bufferMs;
     this.counter += 1;
     const remain = this.video.totalChunks - this.counter;

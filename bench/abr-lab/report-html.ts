@@ -116,7 +116,9 @@ ${stalls}${gaveUp}
 export function renderHtmlReport(r: HtmlReportInput): string {
   const paired = (st?: SetStats) => {
     const rows = Object.entries(st?.ours_minus ?? {}).map(([a, p]) => `<li>ours − ${esc(a)}: ${esc(formatPaired(p))}</li>`);
-    return rows.length > 0 ? `<p>QoE_lin per trace, ours − other (mean ± s.e.); bars show ± 1.96 s.e. of each mean:</p><ul>${rows.join('')}</ul>` : '';
+    const share = Object.entries(st?.share_of_optimum ?? {}).map(([a, x]) => `${esc(a)} ${(100 * x).toFixed(1)} %`);
+    const shareLine = share.length > 0 ? `<p>Share of the offline optimum (mean QoE_lin ÷ the optimum's, the whole trace known in advance): ${share.join(', ')}</p>` : '';
+    return (rows.length > 0 ? `<p>QoE_lin per trace, ours − other (mean ± s.e.); bars show ± 1.96 s.e. of each mean:</p><ul>${rows.join('')}</ul>` : '') + shareLine;
   };
   const sets = r.sets.map((s) => `<h2>${esc(s.name)}</h2>${table(s.aggregates, s.stats)}${barChart(s.aggregates, s.stats)}${paired(s.stats)}`).join('\n');
   const cal = r.calibration.length

@@ -42,6 +42,7 @@ export interface RunOptions {
 export function runSession(trace: Trace, video: Video, algo: LabAlgorithm, opts: RunOptions = {}): SessionResult {
   const env = new PensieveEnv(trace, video);
   const abandon = opts.abandon && algo.abandon ? algo.abandon.bind(algo) : null;
+  algo.seeWholeTrace?.(trace, video);
   algo.startSession(video);
   const chunks: ChunkRecord[] = [];
   let rung = video.startRung;

@@ -118,6 +118,29 @@ describe('bench:abr CLI on a trace folder', () => {
     expect(out.traces.filter((t: { algo: string }) => t.algo === 'bba').every((t: { abandons: number }) => t.abandons === 0)).toBe(true);
   }, 60_000);
 
+  it('--algo …,optimal adds the offline optimum and each algorithm\'s share of it (table, JSON, HTML)', async () => {
+    const json = join(dir, 'out', 'optimal.json');
+    const html = join(dir, 'out', 'optimal.html');
+    const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba,optimal', '--json', json, '--html', html]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\noptimal\s+\d\.\d{3}/);
+    const out = JSON.parse(readFileSync(json, 'utf8'));
+    const sets = out.sets[setName];
+    const share = out.stats[setName].share_of_optimum;
+    expect(Object.keys(share).sort()).toEqual(['bba', 'ours']);
+    for (const a of ['ours', 'bba']) {
+      expect(share[a]).toBeCloseTo(sets[a].qoe_lin / sets.optimal.qoe_lin, 9);
+      expect(share[a]).toBeLessThanOrEqual(1 + 1e-9);
+      expect(r.stdout).toContain(`${a} ${(100 * share[a]).toFixed(1)} %`);
+    }
+    // The optimum is at least each algorithm on each trace, not only on the mean.
+    const rows = (a: string) => out.traces.filter((t: { algo: string }) => t.algo === a);
+    rows('optimal').forEach((o: { trace: string; qoe_lin: number }, i: number) => {
+      for (const a of ['ours', 'bba']) expect(o.qoe_lin).toBeGreaterThanOrEqual(rows(a)[i].qoe_lin - 1e-9);
+    });
+    expect(readFileSync(html, 'utf8')).toMatch(/Share of the offline optimum[^<]*: ours \d+\.\d %/);
+  }, 120_000);
+
   it('rejects an unknown algorithm, an empty and a missing trace folder with one clear line (exit 2)', async () => {
     const bad = await run(['--traces', join(dir, setName), '--algo', 'ours,nope']);
     expect(bad.code).toBe(2);

@@ -6,7 +6,7 @@
  * player knows.
  */
 
-import type { AbandonProgress, Video } from '../pensieve-env.ts';
+import type { AbandonProgress, Trace, Video } from '../pensieve-env.ts';
 
 export interface Observation {
   /** Rung of the chunk just downloaded. */
@@ -33,6 +33,11 @@ export interface LabAlgorithm {
   readonly name: string;
   /** A new session (trace) starts; the first chunk is fetched at video.startRung. */
   startSession(video: Video): void;
+  /**
+   * Only for the offline optimum (`optimal`), which is not an ABR algorithm but the ceiling they are
+   * measured against: it is shown the whole trace before the session, which no player can know.
+   */
+  seeWholeTrace?(trace: Trace, video: Video): void;
   /** After each chunk (also the last one, whose answer is unused, as in Pensieve's loops). */
   next(obs: Observation): number;
   /**

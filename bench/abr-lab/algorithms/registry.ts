@@ -5,6 +5,7 @@ import { Bba } from './bba.ts';
 import { Bola } from './bola.ts';
 import { HlsJsDefault } from './hlsjs-default.ts';
 import type { LabAlgorithm } from './lab-algorithm.ts';
+import { OfflineOptimal } from './offline-optimal.ts';
 import { OursAdapter } from './ours-adapter.ts';
 import { CORRECTED_ROBUST_MPC, PUBLISHED_ROBUST_MPC, RobustMpc } from './robust-mpc.ts';
 import { ShakaDefault } from './shaka-default.ts';
@@ -17,6 +18,8 @@ export const ALGORITHMS: Record<string, (ours?: Partial<AbrConfig>) => LabAlgori
   'robustmpc-fixed': () => new RobustMpc(CORRECTED_ROBUST_MPC),
   hlsjs: () => new HlsJsDefault(),
   shaka: () => new ShakaDefault(),
+  // Not an ABR algorithm: the best schedule with the whole trace known in advance (opt-in, ~1 s per trace).
+  optimal: () => new OfflineOptimal(),
 };
 
 export const DEFAULT_ALGOS = ['ours', 'bba', 'bola', 'robustmpc', 'robustmpc-fixed', 'hlsjs', 'shaka'];
