@@ -18,9 +18,7 @@
  */
 
 import { ENV_STATE_SIZE, PENSIEVE_ENV, PensieveEnv, type Trace, type Video } from './pensieve-env.ts';
-import { hdUtility } from './qoe.ts';
-
-export type QoeMetric = 'lin' | 'log' | 'hd';
+import { qoeMetric, type QoeMetric } from './qoe.ts';
 
 export interface OptimumOptions {
   /** Which QoE the schedule maximises (each has its own optimum); default QoE_lin, the bar's metric. */
@@ -98,19 +96,14 @@ class Stage {
   }
 }
 
-/** The QoE of one chunk's rung and stall, as `summarizeQoe` scores it, per metric. */
-export function chunkUtility(metric: QoeMetric, ladderKbps: readonly number[]): { q: (rung: number) => number; mu: number } {
-  const rMin = ladderKbps[0] as number;
-  if (metric === 'lin') return { q: (r) => (ladderKbps[r] as number) / 1000, mu: 4.3 };
-  if (metric === 'log') return { q: (r) => Math.log((ladderKbps[r] as number) / rMin), mu: 2.66 };
-  return { q: (r) => hdUtility(ladderKbps[r] as number), mu: 8 };
-}
-
 export function offlineOptimum(trace: Trace, video: Video, options: Partial<OptimumOptions> = {}): OptimumResult {
   const opts = { ...DEFAULT_OPTIMUM_OPTIONS, ...options };
   if (!(opts.timeStepSec > 0) || !(opts.bufferStepSec > 0)) throw new Error('offline optimum: bucket widths must be > 0');
   const rungs = video.bitratesKbps.length;
-  const { q, mu } = chunkUtility(opts.metric, video.bitratesKbps);
+  const metric = qoeMetric(opts.metric, video.bitratesKbps);
+  const mu = metric.mu;
+  const utility = video.bitratesKbps.map(metric.q);
+  const q = (rung: number) => utility[rung] as number;
   const env = new PensieveEnv(trace, video);
   // Buffer buckets per time bucket: the buffer never exceeds the cap plus one chunk.
   const bufferBuckets = Math.floor((PENSIEVE_ENV.bufferThreshMs / 1000 + video.chunkDurationSec) / opts.bufferStepSec) + 1;

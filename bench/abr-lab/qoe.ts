@@ -46,10 +46,21 @@ export function hdUtility(kbps: number): number {
   return HD_REWARD[HD_REWARD.length - 1] as number;
 }
 
-export function summarizeQoe(chunks: readonly ChunkLog[], ladderKbps: readonly number[], skipFirst = 1): QoeSummary {
+export type QoeMetric = 'lin' | 'log' | 'hd';
+
+/** A metric's utility of a bitrate (kb/s) and its stall weight μ, per second of rebuffering. */
+export function qoeMetric(metric: QoeMetric, ladderKbps: readonly number[]): { q: (kbps: number) => number; mu: number } {
   const rMin = ladderKbps[0] as number;
-  const lin = (k: number) => k / 1000;
-  const log = (k: number) => Math.log(k / rMin);
+  if (metric === 'lin') return { q: (k) => k / 1000, mu: 4.3 };
+  if (metric === 'log') return { q: (k) => Math.log(k / rMin), mu: 2.66 };
+  return { q: hdUtility, mu: 8 };
+}
+
+export function summarizeQoe(chunks: readonly ChunkLog[], ladderKbps: readonly number[], skipFirst = 1): QoeSummary {
+  const lin = qoeMetric('lin', ladderKbps);
+  const log = qoeMetric('log', ladderKbps);
+  const hd = qoeMetric('hd', ladderKbps);
+  const score = (m: typeof lin, c: ChunkLog, p: ChunkLog) => m.q(c.bitrateKbps) - m.mu * c.rebufferSec - Math.abs(m.q(c.bitrateKbps) - m.q(p.bitrateKbps));
   let sLin = 0;
   let sLog = 0;
   let sHd = 0;
@@ -60,9 +71,9 @@ export function summarizeQoe(chunks: readonly ChunkLog[], ladderKbps: readonly n
   for (let i = skipFirst; i < chunks.length; i++) {
     const c = chunks[i] as ChunkLog;
     const p = chunks[i - 1] as ChunkLog;
-    sLin += lin(c.bitrateKbps) - 4.3 * c.rebufferSec - Math.abs(lin(c.bitrateKbps) - lin(p.bitrateKbps));
-    sLog += log(c.bitrateKbps) - 2.66 * c.rebufferSec - Math.abs(log(c.bitrateKbps) - log(p.bitrateKbps));
-    sHd += hdUtility(c.bitrateKbps) - 8 * c.rebufferSec - Math.abs(hdUtility(c.bitrateKbps) - hdUtility(p.bitrateKbps));
+    sLin += score(lin, c, p);
+    sLog += score(log, c, p);
+    sHd += score(hd, c, p);
     bitrate += c.bitrateKbps;
     rebuf += c.rebufferSec;
     if (c.rung !== p.rung) switches++;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { OfflineOptimal } from '../../bench/abr-lab/algorithms/offline-optimal.ts';
 import { DEFAULT_ALGOS, makeAlgorithm } from '../../bench/abr-lab/algorithms/registry.ts';
-import { chunkUtility, offlineOptimum, type QoeMetric } from '../../bench/abr-lab/offline-optimum.ts';
+import { offlineOptimum } from '../../bench/abr-lab/offline-optimum.ts';
+import { qoeMetric, type QoeMetric } from '../../bench/abr-lab/qoe.ts';
 import { PensieveEnv, type Trace, type Video } from '../../bench/abr-lab/pensieve-env.ts';
 import { runSession } from '../../bench/abr-lab/run-lab.ts';
 import { syntheticTraces, syntheticVideo } from '../../bench/abr-lab/synthetic-traces.ts';
@@ -10,7 +11,9 @@ import { syntheticTraces, syntheticVideo } from '../../bench/abr-lab/synthetic-t
 
 /** QoE per scored chunk of a fixed schedule, by brute replay in the simulator. */
 function scheduleScore(trace: Trace, video: Video, rungs: readonly number[], metric: QoeMetric): number {
-  const { q, mu } = chunkUtility(metric, video.bitratesKbps);
+  const m = qoeMetric(metric, video.bitratesKbps);
+  const mu = m.mu;
+  const q = (rung: number) => m.q(video.bitratesKbps[rung] as number);
   const env = new PensieveEnv(trace, video);
   let s = 0;
   for (let i = 0; i < rungs.length; i++) {
