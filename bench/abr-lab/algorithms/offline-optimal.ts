@@ -11,18 +11,19 @@ import type { LabAlgorithm, Observation } from './lab-algorithm.ts';
 export class OfflineOptimal implements LabAlgorithm {
   readonly name = 'optimal';
   private schedule: number[] = [];
-  private planned: Trace | null = null;
+  /** A schedule was computed for the session about to start (each session needs its own). */
+  private shown = false;
 
   constructor(private readonly options: Partial<OptimumOptions> = {}) {}
 
   seeWholeTrace(trace: Trace, video: Video): void {
     this.schedule = offlineOptimum(trace, video, this.options).rungs;
-    this.planned = trace;
+    this.shown = true;
   }
 
   startSession(): void {
-    if (!this.planned) throw new Error('optimal: the lab must show it the whole trace first (seeWholeTrace)');
-    this.planned = null;
+    if (!this.shown) throw new Error('optimal: the lab must show it the whole trace first (seeWholeTrace)');
+    this.shown = false;
   }
 
   next(obs: Observation): number {
