@@ -2,16 +2,20 @@
  * ABR lab CLI:
  *   npm run bench:abr -- [--traces DIR ...] [--algo ours,bba,...[,optimal]] [--video pensieve|<media id>]
  *                        [--json FILE] [--html FILE] [--html-trace NAME] [--split all|even|odd] [--abandon]
+ *                        [--threads N]
  * Runs each algorithm over each trace set in the Pensieve simulator, prints a
  * table per set and the calibration of BBA / RobustMPC against the reference
  * results measured with Pensieve's own code.
  */
 
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_ALGOS, makeAlgorithm } from './algorithms/registry.ts';
+import { OfflineOptimal } from './algorithms/offline-optimal.ts';
+import { offlineOptimaInParallel } from './optimum-pool.ts';
 import type { Trace, Video } from './pensieve-env.ts';
 import { calibrate, loadReference, type CalibrationRow } from './reference-results.ts';
 import { formatPaired, meanAndSe, pairedDifference, type SetStats } from './paired-stats.ts';
@@ -26,7 +30,7 @@ const sharedData = resolve(repoRoot, '..', 'shared', 'traces', 'pensieve');
 const DEFAULT_TRACE_DIRS = [join(sharedData, 'hsdpa_test_sim_traces'), join(sharedData, 'fcc_test_genet')];
 
 /** The whole run; input errors (unknown algorithm, missing or malformed traces) end it with one line (commander reports bad options). */
-function main(): void {
+async function main(): Promise<void> {
   const values = new Command('bench:abr')
     .description('ABR lab: ABR algorithms over network traces in the Pensieve simulator (bench/abr-lab/README.md)')
     .option('--traces <dir...>', 'trace folders in Pensieve format (default: the HSDPA and FCC sets in ../shared/traces/pensieve)')
@@ -37,8 +41,11 @@ function main(): void {
     .option('--html-trace <name>', 'trace charted in the HTML report (default: the first)')
     .option('--split <which>', 'all, even or odd: only the even- or odd-indexed traces of each set', 'all')
     .option('--abandon', "let algorithms that can give up a download in flight (not in Pensieve's model)", false)
+    .option('--threads <n>', 'worker threads for the offline optimum (default: one per core)', String(availableParallelism()))
     .parse()
-    .opts<{ traces?: string[]; algo: string; video: string; json?: string; html?: string; htmlTrace?: string; split: string; abandon: boolean }>();
+    .opts<{ traces?: string[]; algo: string; video: string; json?: string; html?: string; htmlTrace?: string; split: string; abandon: boolean; threads: string }>();
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a whole number ≥ 1 (got "${values.threads}")`);
 
   const notes: string[] = [];
   const algos = values.algo.split(',').map((s) => s.trim()).filter(Boolean);
@@ -105,7 +112,9 @@ function main(): void {
     const bySet = new Map<string, SessionResult[]>();
     for (const a of algos) {
       const t0 = Date.now();
-      const results = runSet(set.traces, video, makeAlgorithm(a), { abandon: values.abandon });
+      // The optimum's searches are independent per trace: all of the set's on all cores first.
+      const algo = a === 'optimal' ? await optimalForSet(set.traces, video, threads) : makeAlgorithm(a);
+      const results = runSet(set.traces, video, algo, { abandon: values.abandon });
       bySet.set(a, results);
       aggs[a] = aggregate(results);
       for (const r of results) {
@@ -189,11 +198,14 @@ function main(): void {
   }
 }
 
-try {
-  main();
-} catch (err) {
+main().catch((err: unknown) => {
   console.error(`bench:abr: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
+});
+
+async function optimalForSet(traces: readonly Trace[], video: Video, threads: number): Promise<OfflineOptimal> {
+  const rungs = await offlineOptimaInParallel(traces, video, {}, threads);
+  return new OfflineOptimal({}, new Map(traces.map((t, i) => [t, rungs[i] as number[]])));
 }
 
 function pick(s: { qoe_lin: number; qoe_log: number; qoe_hd: number; bitrate_kbps: number; rebuffer_s: number; switches: number }): Record<string, number> {

@@ -121,7 +121,8 @@ describe('bench:abr CLI on a trace folder', () => {
   it('--algo …,optimal adds the offline optimum and each algorithm\'s share of it (table, JSON, HTML)', async () => {
     const json = join(dir, 'out', 'optimal.json');
     const html = join(dir, 'out', 'optimal.html');
-    const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba,optimal', '--json', json, '--html', html]);
+    // Two worker threads whatever the machine's cores, so the schedules come from the pool (optimum-pool.ts).
+    const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba,optimal', '--threads', '2', '--json', json, '--html', html]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\noptimal\s+\d\.\d{3}/);
     const out = JSON.parse(readFileSync(json, 'utf8'));
@@ -141,11 +142,14 @@ describe('bench:abr CLI on a trace folder', () => {
     expect(readFileSync(html, 'utf8')).toMatch(/Share of the offline optimum[^<]*: ours \d+\.\d %/);
   }, 120_000);
 
-  it('rejects an unknown algorithm, an empty and a missing trace folder with one clear line (exit 2)', async () => {
+  it('rejects an unknown algorithm, a bad thread count, an empty and a missing trace folder with one clear line (exit 2)', async () => {
     const bad = await run(['--traces', join(dir, setName), '--algo', 'ours,nope']);
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^bench:abr: unknown algorithm "nope" \(known: ours, bba/);
     expect(bad.stderr).not.toMatch(/\n\s+at /); // one line, no stack trace
+    const threads = await run(['--traces', join(dir, setName), '--algo', 'optimal', '--threads', '0']);
+    expect(threads.code).toBe(2);
+    expect(threads.stderr.trim()).toBe('bench:abr: --threads must be a whole number ≥ 1 (got "0")');
     const empty = join(dir, 'empty');
     mkdirSync(empty, { recursive: true });
     const none = await run(['--traces', empty]);
