@@ -11,7 +11,7 @@ import type { LabAlgorithm, Observation } from './lab-algorithm.ts';
 
 export class OfflineOptimal implements LabAlgorithm {
   readonly name = 'optimal';
-  private schedule: number[] = [];
+  private schedule: readonly number[] = [];
   /** A schedule was computed for the session about to start (each session needs its own). */
   private shown = false;
 
@@ -26,7 +26,7 @@ export class OfflineOptimal implements LabAlgorithm {
 
   seeWholeTrace(trace: Trace, video: Video): void {
     const known = this.schedules?.get(trace);
-    this.schedule = known ? [...known] : offlineOptimum(trace, video, this.options).rungs;
+    this.schedule = known ?? offlineOptimum(trace, video, this.options).rungs;
     this.shown = true;
   }
 
