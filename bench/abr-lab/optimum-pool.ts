@@ -26,20 +26,18 @@ export async function offlineOptimaInParallel(
   const pool: Worker[] = [];
   try {
     await new Promise<void>((resolvePool, reject) => {
-      let finished = 0;
-      let failed = false;
+      // Settled once: when the last schedule arrives or at the first failure (the workers are terminated
+      // below either way, and their exits after that are not failures).
+      let settled = false;
       const fail = (err: Error): void => {
-        if (failed) return;
-        failed = true;
+        if (settled) return;
+        settled = true;
         reject(err);
       };
       const feed = (w: Worker): void => {
-        if (nextJob < traces.length) {
-          const id = nextJob++;
-          w.postMessage({ id, trace: traces[id] });
-        } else {
-          w.postMessage(null);
-        }
+        if (nextJob >= traces.length) return;
+        const id = nextJob++;
+        w.postMessage({ id, trace: traces[id] });
       };
       for (let i = 0; i < workers; i++) {
         const w = new Worker(new URL('./worker-boot.mjs', import.meta.url), {
@@ -52,17 +50,13 @@ export async function offlineOptimaInParallel(
             return;
           }
           out[m.id] = m.rungs;
-          done++;
-          feed(w);
+          if (++done === traces.length && !settled) {
+            settled = true;
+            resolvePool();
+          } else feed(w);
         });
         w.on('error', (err) => fail(new Error(`offline optimum worker: ${err.message}`)));
-        w.on('exit', (code) => {
-          if (code !== 0) fail(new Error(`offline optimum worker exited with code ${code}`));
-          else if (++finished === workers) {
-            if (done === traces.length) resolvePool();
-            else fail(new Error('offline optimum: workers finished without every schedule'));
-          }
-        });
+        w.on('exit', (code) => fail(new Error(`offline optimum worker exited (code ${code}) before every schedule was in`)));
         feed(w);
       }
     });

@@ -1,6 +1,6 @@
 /**
  * Worker thread of optimum-pool.ts: computes the offline optimum of each trace it is sent.
- * Messages in: { id, trace } (or null to finish); out: { id, rungs } or { id, error }.
+ * Messages in: { id, trace }; out: { id, rungs } or { id, error }. The pool terminates it when done.
  */
 
 import { parentPort, workerData } from 'node:worker_threads';
@@ -11,11 +11,7 @@ const { video, options } = workerData as { video: Video; options: Partial<Optimu
 const port = parentPort;
 if (!port) throw new Error('optimum-worker.ts runs as a worker thread (see optimum-pool.ts)');
 
-port.on('message', (job: { id: number; trace: Trace } | null) => {
-  if (job === null) {
-    port.close();
-    return;
-  }
+port.on('message', (job: { id: number; trace: Trace }) => {
   try {
     port.postMessage({ id: job.id, rungs: offlineOptimum(job.trace, video, options).rungs });
   } catch (err) {
