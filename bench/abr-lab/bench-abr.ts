@@ -14,13 +14,12 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_ALGOS, makeAlgorithm } from './algorithms/registry.ts';
-import { OfflineOptimal } from './algorithms/offline-optimal.ts';
-import { offlineOptimaInParallel } from './optimum-pool.ts';
+import { runLab } from './lab-pool.ts';
 import type { Trace, Video } from './pensieve-env.ts';
 import { calibrate, loadReference, type CalibrationRow } from './reference-results.ts';
 import { formatPaired, meanAndSe, pairedDifference, type SetStats } from './paired-stats.ts';
 import { renderHtmlReport } from './report-html.ts';
-import { aggregate, runSet, type SessionResult, type SetAggregate } from './run-lab.ts';
+import { aggregate, type SessionResult, type SetAggregate } from './run-lab.ts';
 import { syntheticTraces, syntheticVideo } from './synthetic-traces.ts';
 import { loadTraceDir } from './trace-loader.ts';
 import { loadMediaVideo, loadPensieveVideo } from './video-source.ts';
@@ -41,7 +40,7 @@ async function main(): Promise<void> {
     .option('--html-trace <name>', 'trace charted in the HTML report (default: the first)')
     .option('--split <which>', 'all, even or odd: only the even- or odd-indexed traces of each set', 'all')
     .option('--abandon', "let algorithms that can give up a download in flight (not in Pensieve's model)", false)
-    .option('--threads <n>', 'worker threads for the offline optimum (default: one per core)', String(availableParallelism()))
+    .option('--threads <n>', 'worker threads the sessions are spread over (default: one per core; 1 runs all in this thread)', String(availableParallelism()))
     .parse()
     .opts<{ traces?: string[]; algo: string; video: string; json?: string; html?: string; htmlTrace?: string; split: string; abandon: boolean; threads: string }>();
   const threads = Number(values.threads);
@@ -107,14 +106,16 @@ async function main(): Promise<void> {
   const lpad = (s: string, n: number) => (s.length >= n ? s : ' '.repeat(n - s.length) + s);
 
   console.log(`ABR lab: video ${video.name} (${video.bitratesKbps.join('/')} kb/s, ${video.totalChunks} × ${video.chunkDurationSec} s)`);
-  for (const set of sets) {
+  // Every (set, algorithm) pair at once, spread over the worker threads; the figures are those of a run in this thread.
+  const tasks = sets.flatMap((_, set) => algos.map((algo) => ({ set, algo })));
+  const lab = await runLab(sets.map((s) => s.traces), tasks, video, { abandon: values.abandon }, threads);
+  for (const [i, t] of tasks.entries()) process.stderr.write(`  ${sets[t.set]?.name} ${t.algo}: ${lab.results[i]?.busyMs} ms\n`);
+  process.stderr.write(`  ${lab.jobs} job${lab.jobs === 1 ? '' : 's'} on ${lab.threads} thread${lab.threads === 1 ? '' : 's'}: ${lab.wallMs} ms\n`);
+  for (const [setIndex, set] of sets.entries()) {
     const aggs: Record<string, SetAggregate> = {};
     const bySet = new Map<string, SessionResult[]>();
-    for (const a of algos) {
-      const t0 = Date.now();
-      // The optimum's searches are independent per trace: all of the set's on all cores first.
-      const algo = a === 'optimal' ? await optimalForSet(set.traces, video, threads) : makeAlgorithm(a);
-      const results = runSet(set.traces, video, algo, { abandon: values.abandon });
+    for (const [algoIndex, a] of algos.entries()) {
+      const results = (lab.results[setIndex * algos.length + algoIndex] as { sessions: SessionResult[] }).sessions;
       bySet.set(a, results);
       aggs[a] = aggregate(results);
       for (const r of results) {
@@ -126,7 +127,6 @@ async function main(): Promise<void> {
         const c = calibrate(reference, set.name, a, results.map((r) => ({ trace: r.trace, qoe_lin: r.summary.qoe_lin })));
         if (c) calibration.push(c);
       }
-      process.stderr.write(`  ${set.name} ${a}: ${Date.now() - t0} ms\n`);
     }
     sessionsBySet.set(set.name, bySet);
     json.sets[set.name] = Object.fromEntries(Object.entries(aggs).map(([a, s]) => [a, pick(s)]));
@@ -202,11 +202,6 @@ main().catch((err: unknown) => {
   console.error(`bench:abr: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(2);
 });
-
-async function optimalForSet(traces: readonly Trace[], video: Video, threads: number): Promise<OfflineOptimal> {
-  const rungs = await offlineOptimaInParallel(traces, video, {}, threads);
-  return new OfflineOptimal({}, new Map(traces.map((t, i) => [t, rungs[i] as number[]])));
-}
 
 function pick(s: { qoe_lin: number; qoe_log: number; qoe_hd: number; bitrate_kbps: number; rebuffer_s: number; switches: number }): Record<string, number> {
   return { qoe_lin: s.qoe_lin, qoe_log: s.qoe_log, qoe_hd: s.qoe_hd, bitrate_kbps: s.bitrate_kbps, rebuffer_s: s.rebuffer_s, switches: s.switches };

@@ -3,23 +3,27 @@
  * half of each trace set (train: even-indexed files) and reports the other
  * half (holdout: odd-indexed) only when asked, so constants are chosen
  * without looking at the traces they are checked on.
- *   npx tsx bench/abr-lab/tune-ours.ts --variants FILE.json [--split even|odd|all]
+ *   npx tsx bench/abr-lab/tune-ours.ts --variants FILE.json [--split even|odd|all] [--threads N]
  * FILE.json: { "<label>": <Partial<AbrConfig>>, ... }
+ * Every variant × set runs at once on the lab's worker threads (lab-pool.ts; default one per core).
  */
 
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { AbrConfig } from '../../player/src/abr/index.ts';
-import { OursAdapter } from './algorithms/ours-adapter.ts';
-import { aggregate, runSet } from './run-lab.ts';
+import { runLab } from './lab-pool.ts';
+import { aggregate } from './run-lab.ts';
 import { loadTraceDir } from './trace-loader.ts';
 import { loadPensieveVideo } from './video-source.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const shared = resolve(repoRoot, '..', 'shared', 'traces', 'pensieve');
-const { values } = parseArgs({ options: { variants: { type: 'string' }, split: { type: 'string', default: 'even' } } });
+const { values } = parseArgs({
+  options: { variants: { type: 'string' }, split: { type: 'string', default: 'even' }, threads: { type: 'string', default: String(availableParallelism()) } },
+});
 if (!values.variants) throw new Error('--variants FILE.json required');
 if (!existsSync(shared)) throw new Error(`tuning needs the shared traces at ${shared}`);
 const variants = JSON.parse(readFileSync(values.variants, 'utf8')) as Record<string, Partial<AbrConfig>>;
@@ -32,11 +36,13 @@ const sets = ['hsdpa_test_sim_traces', 'fcc_test_genet'].map((d) => {
 });
 
 console.log(`split=${split}  ${sets.map((s) => `${s.name}:${s.traces.length}`).join(' ')}`);
-for (const [label, cfg] of Object.entries(variants)) {
-  const cols: string[] = [];
-  for (const s of sets) {
-    const a = aggregate(runSet(s.traces, video, new OursAdapter(cfg, label)));
-    cols.push(`${a.qoe_lin.toFixed(4)} (rb ${a.rebuffer_s.toFixed(2)} sw ${a.switches.toFixed(1)} kb ${a.bitrate_kbps.toFixed(0)})`);
-  }
+const labels = Object.keys(variants);
+const tasks = labels.flatMap((label) => sets.map((_, set) => ({ set, algo: 'ours', ours: variants[label] })));
+const lab = await runLab(sets.map((s) => s.traces), tasks, video, {}, Number(values.threads));
+for (const [v, label] of labels.entries()) {
+  const cols = sets.map((_, set) => {
+    const a = aggregate(lab.results[v * sets.length + set]?.sessions ?? []);
+    return `${a.qoe_lin.toFixed(4)} (rb ${a.rebuffer_s.toFixed(2)} sw ${a.switches.toFixed(1)} kb ${a.bitrate_kbps.toFixed(0)})`;
+  });
   console.log(`${label.padEnd(28)} ${cols.join('   ')}`);
 }

@@ -104,6 +104,20 @@ describe('bench:abr CLI on a trace folder', () => {
     expect(page).not.toMatch(/<(script|link|img)[^>]+(src|href)=["']?(https?:)?\/\//i);
   }, 120_000);
 
+  it('--threads 1 (all in one thread) and --threads 2 (worker threads) write the same figures', async () => {
+    const one = join(dir, 'out', 'one-thread.json');
+    const two = join(dir, 'out', 'two-threads.json');
+    const args = ['--traces', join(dir, setName), '--algo', 'ours,robustmpc,bola'];
+    const r1 = await run([...args, '--threads', '1', '--json', one]);
+    const r2 = await run([...args, '--threads', '2', '--json', two]);
+    expect(r1.code, r1.stderr).toBe(0);
+    expect(r2.code, r2.stderr).toBe(0);
+    expect(r1.stderr).toMatch(/\d+ jobs? on 1 thread: \d+ ms/);
+    expect(r2.stderr).toMatch(/\d+ jobs on 2 threads: \d+ ms/);
+    expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
+    expect(r2.stdout.replace(/\nwrote .*/g, '')).toBe(r1.stdout.replace(/\nwrote .*/g, ''));
+  }, 120_000);
+
   it('--abandon says loudly that its figures are not Pensieve\'s model and records what was given up', async () => {
     const json = join(dir, 'out', 'abandon.json');
     const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba', '--abandon', '--json', json]);
@@ -121,7 +135,7 @@ describe('bench:abr CLI on a trace folder', () => {
   it('--algo …,optimal adds the offline optimum and each algorithm\'s share of it (table, JSON, HTML)', async () => {
     const json = join(dir, 'out', 'optimal.json');
     const html = join(dir, 'out', 'optimal.html');
-    // Two worker threads whatever the machine's cores, so the schedules come from the pool (optimum-pool.ts).
+    // Two worker threads whatever the machine's cores, so the searches run in the pool (lab-pool.ts).
     const r = await run(['--traces', join(dir, setName), '--algo', 'ours,bba,optimal', '--threads', '2', '--json', json, '--html', html]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\noptimal\s+\d\.\d{3}/);

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { OfflineOptimal } from '../../bench/abr-lab/algorithms/offline-optimal.ts';
 import { DEFAULT_ALGOS, makeAlgorithm } from '../../bench/abr-lab/algorithms/registry.ts';
 import { offlineOptimum } from '../../bench/abr-lab/offline-optimum.ts';
-import { offlineOptimaInParallel } from '../../bench/abr-lab/optimum-pool.ts';
 import { qoeMetric, type QoeMetric } from '../../bench/abr-lab/qoe.ts';
 import { PensieveEnv, type Trace, type Video } from '../../bench/abr-lab/pensieve-env.ts';
 import { runSession } from '../../bench/abr-lab/run-lab.ts';
@@ -90,21 +89,4 @@ describe('offline optimum', () => {
     expect(() => algo.startSession()).toThrow(/whole trace/);
     expect(() => offlineOptimum(syntheticTraces(1)[0] as Trace, video, { timeStepSec: 0 })).toThrow(/bucket/);
   });
-
-  it('on worker threads: the same schedules as in this thread, in trace order, and errors name the trace', async () => {
-    const video = syntheticVideo(5);
-    const traces = syntheticTraces(5, 11);
-    const here = traces.map((t) => offlineOptimum(t, video).rungs);
-    // More traces than workers, so a worker takes a second trace when it finishes its first.
-    const pooled = await offlineOptimaInParallel(traces, video, {}, 2);
-    expect(pooled).toEqual(here);
-    // The lab algorithm plays a handed-over schedule without searching again.
-    const t0 = traces[0] as Trace;
-    const fake = here[0]!.map((_, i) => (i === 0 ? video.startRung : 0));
-    const played = runSession(t0, video, new OfflineOptimal({}, new Map([[t0, fake]])));
-    expect(played.chunks.map((c) => c.rung)).toEqual(fake);
-    // A trace the simulator refuses fails the whole run, naming that trace.
-    const broken: Trace = { name: 'broken_one', timeSec: [0], mbps: [1] };
-    await expect(offlineOptimaInParallel([...traces.slice(0, 3), broken, ...traces.slice(3)], video, {}, 2)).rejects.toThrow(/offline optimum of trace broken_one: .*at least 2 lines/);
-  }, 60_000);
 });

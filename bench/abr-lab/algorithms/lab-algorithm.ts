@@ -31,6 +31,12 @@ export interface Observation {
 
 export interface LabAlgorithm {
   readonly name: string;
+  /**
+   * True when a session's decisions depend on earlier sessions of the same instance (Pensieve's RobustMPC
+   * keeps its error history across traces): the lab then runs the set in order on one instance, never in
+   * slices on several threads (lab-pool.ts). Every other algorithm must start each session afresh.
+   */
+  readonly carriesStateAcrossSessions?: boolean;
   /** A new session (trace) starts; the first chunk is fetched at video.startRung. */
   startSession(video: Video): void;
   /**

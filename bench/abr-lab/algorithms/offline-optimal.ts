@@ -1,8 +1,8 @@
 /**
  * `optimal`: plays the offline optimum's schedule (`offline-optimum.ts`), computed from the whole trace
  * before the session. Not an ABR algorithm (no player knows its link's future): the ceiling the others
- * are measured against. Opt-in (`--algo optimal`), because the search costs ~1 s per trace; the CLI
- * computes the schedules of a whole set on all cores first (optimum-pool.ts) and hands them over.
+ * are measured against. Opt-in (`--algo optimal`), because the search costs ~1 s per trace; the lab spreads
+ * the sessions over all cores (lab-pool.ts), so the searches run in parallel.
  */
 
 import { offlineOptimum, type OptimumOptions } from '../offline-optimum.ts';
@@ -15,18 +15,10 @@ export class OfflineOptimal implements LabAlgorithm {
   /** A schedule was computed for the session about to start (each session needs its own). */
   private shown = false;
 
-  /**
-   * @param schedules optional schedules already computed for these very trace objects (same video and
-   *   options); a trace without one is searched here.
-   */
-  constructor(
-    private readonly options: Partial<OptimumOptions> = {},
-    private readonly schedules?: ReadonlyMap<Trace, readonly number[]>,
-  ) {}
+  constructor(private readonly options: Partial<OptimumOptions> = {}) {}
 
   seeWholeTrace(trace: Trace, video: Video): void {
-    const known = this.schedules?.get(trace);
-    this.schedule = known ?? offlineOptimum(trace, video, this.options).rungs;
+    this.schedule = offlineOptimum(trace, video, this.options).rungs;
     this.shown = true;
   }
 

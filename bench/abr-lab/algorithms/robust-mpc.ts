@@ -48,6 +48,7 @@ export const CORRECTED_ROBUST_MPC: RobustMpcOptions = {
 
 export class RobustMpc implements LabAlgorithm {
   readonly name: string;
+  readonly carriesStateAcrossSessions: boolean;
   private video!: Video;
   /** Last 5 throughputs of this session, MB/s (kB/ms), oldest first. */
   private bandwidths: number[] = [];
@@ -58,6 +59,7 @@ export class RobustMpc implements LabAlgorithm {
 
   constructor(private readonly opt: RobustMpcOptions = PUBLISHED_ROBUST_MPC) {
     this.name = opt.name;
+    this.carriesStateAcrossSessions = opt.carryOverErrors;
   }
 
   startSession(video: Video): void {
