@@ -9,9 +9,9 @@
  */
 
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { AbrConfig } from '../../player/src/abr/index.ts';
 import { runLab } from './lab-pool.ts';
