@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { DEFAULT_ALGOS, makeAlgorithm } from './algorithms/registry.ts';
 import { runLab } from './lab-pool.ts';
+import { createLabProgressReporter } from './lab-progress.ts';
 import type { Trace, Video } from './pensieve-env.ts';
 import { calibrate, loadReference, type CalibrationRow } from './reference-results.ts';
 import { formatPaired, meanAndSe, pairedDifference, type SetStats } from './paired-stats.ts';
@@ -108,8 +109,10 @@ async function main(): Promise<void> {
   console.log(`ABR lab: video ${video.name} (${video.bitratesKbps.join('/')} kb/s, ${video.totalChunks} × ${video.chunkDurationSec} s)`);
   // Every (set, algorithm) pair at once, spread over the worker threads; the figures are those of a run in this thread.
   const tasks = sets.flatMap((_, set) => algos.map((algo) => ({ set, algo })));
-  const lab = await runLab(sets.map((s) => s.traces), tasks, video, { abandon: values.abandon }, threads);
-  for (const [i, t] of tasks.entries()) process.stderr.write(`  ${sets[t.set]?.name} ${t.algo}: ${lab.results[i]?.busyMs} ms\n`);
+  const progress = createLabProgressReporter();
+  const lab = await runLab(sets.map((s) => s.traces), tasks, video, { abandon: values.abandon }, threads, (p) =>
+    progress.update(p, sets[p.job.set]?.name ?? ''),
+  ).finally(() => progress.stop());
   process.stderr.write(`  ${lab.jobs} job${lab.jobs === 1 ? '' : 's'} on ${lab.threads} thread${lab.threads === 1 ? '' : 's'}: ${lab.wallMs} ms\n`);
   for (const [setIndex, set] of sets.entries()) {
     const aggs: Record<string, SetAggregate> = {};

@@ -35,12 +35,34 @@ export interface LabJob extends LabTask {
   task: number;
   from: number;
   to: number;
+  /** Estimated work, ms on one core (orders the jobs and drives the progress estimate only). */
+  cost: number;
 }
 
 export interface TaskResult {
   sessions: SessionResult[];
   /** Time spent in the task's jobs, summed over the threads that ran them, ms. */
   busyMs: number;
+}
+
+/** After each job: how far the run is, by estimated work (jobs differ in cost by 1000×). */
+export interface LabProgress {
+  job: LabJob;
+  /** Time the job took, ms. */
+  busyMs: number;
+  /** The job's task has no job left (its sessions are all in). */
+  taskDone: boolean;
+  /** The task's work so far, summed over its jobs, ms. */
+  taskBusyMs: number;
+  tasksDone: number;
+  tasks: number;
+  jobsDone: number;
+  jobs: number;
+  /** Estimated work done / in all, 0..1. */
+  fraction: number;
+  elapsedMs: number;
+  /** Time left at the pace so far, s (null before the first job is in). */
+  etaSec: number | null;
 }
 
 export interface LabRunReport {
@@ -76,7 +98,7 @@ export function runLabJob(job: LabJob, traces: readonly Trace[], video: Video, o
 
 /** Cuts the tasks into jobs for `threads` workers, costliest first. */
 export function planJobs(tasks: readonly LabTask[], sets: readonly (readonly Trace[])[], threads: number): LabJob[] {
-  const jobs: Array<LabJob & { cost: number }> = [];
+  const jobs: LabJob[] = [];
   for (const [index, task] of tasks.entries()) {
     const n = sets[task.set]?.length ?? 0;
     if (n === 0) continue;
@@ -94,7 +116,7 @@ export function planJobs(tasks: readonly LabTask[], sets: readonly (readonly Tra
       if (to > from) jobs.push({ ...task, task: index, from, to, cost: (to - from) * perSession });
     }
   }
-  return jobs.sort((a, b) => b.cost - a.cost).map(({ cost: _cost, ...job }) => job);
+  return jobs.sort((a, b) => b.cost - a.cost);
 }
 
 /**
@@ -107,6 +129,7 @@ export async function runLab(
   video: Video,
   opts: RunOptions = {},
   threads = availableParallelism(),
+  onProgress?: (p: LabProgress) => void,
 ): Promise<LabRunReport> {
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a whole number ≥ 1 (got ${threads})`);
   const t0 = Date.now();
@@ -114,17 +137,33 @@ export async function runLab(
   const jobs = planJobs(tasks, sets, threads);
   const workers = Math.max(1, Math.min(threads, jobs.length));
   const parts: SessionResult[][] = new Array(jobs.length);
+  const totalCost = jobs.reduce((a, j) => a + j.cost, 0);
+  const jobsLeft = tasks.map((_, t) => jobs.filter((j) => j.task === t).length);
+  let doneCost = 0;
+  let jobsDone = 0;
+  let tasksDone = jobsLeft.filter((n) => n === 0).length;
+  const finished = (i: number, sessions: SessionResult[], busyMs: number): void => {
+    const job = jobs[i] as LabJob;
+    parts[i] = sessions;
+    (results[job.task] as TaskResult).busyMs += busyMs;
+    doneCost += job.cost;
+    jobsDone++;
+    const taskDone = --(jobsLeft[job.task] as number) === 0;
+    if (taskDone) tasksDone++;
+    if (!onProgress) return;
+    const elapsedMs = Date.now() - t0;
+    const fraction = totalCost > 0 ? doneCost / totalCost : jobsDone / jobs.length;
+    const etaSec = fraction > 0 ? ((elapsedMs / 1000) * (1 - fraction)) / fraction : null;
+    onProgress({ job, busyMs, taskDone, taskBusyMs: (results[job.task] as TaskResult).busyMs, tasksDone, tasks: tasks.length, jobsDone, jobs: jobs.length, fraction, elapsedMs, etaSec });
+  };
   if (workers <= 1) {
     for (const [i, job] of jobs.entries()) {
       const start = Date.now();
-      parts[i] = runLabJob(job, sets[job.set] as readonly Trace[], video, opts);
-      (results[job.task] as TaskResult).busyMs += Date.now() - start;
+      const sessions = runLabJob(job, sets[job.set] as readonly Trace[], video, opts);
+      finished(i, sessions, Date.now() - start);
     }
   } else {
-    await runOnWorkers(jobs, sets, video, opts, workers, (i, sessions, busyMs) => {
-      parts[i] = sessions;
-      (results[(jobs[i] as LabJob).task] as TaskResult).busyMs += busyMs;
-    });
+    await runOnWorkers(jobs, sets, video, opts, workers, finished);
   }
   // Each task's slices back in trace order.
   const order = jobs.map((job, i) => ({ job, i })).sort((a, b) => a.job.task - b.job.task || a.job.from - b.job.from);

@@ -113,6 +113,11 @@ describe('bench:abr CLI on a trace folder', () => {
     expect(r1.code, r1.stderr).toBe(0);
     expect(r2.code, r2.stderr).toBe(0);
     expect(r1.stderr).toMatch(/\d+ jobs? on 1 thread: \d+ ms/);
+    // Not a terminal: one progress line per (set, algorithm) as it completes, with the share done and the time left.
+    for (const r of [r1, r2]) {
+      for (const a of ['ours', 'robustmpc', 'bola']) expect(r.stderr).toMatch(new RegExp(`^  ${setName} ${a}: \\d+ ms of work \\([1-3]/3 done, \\d+ %, ETA \\d+:\\d\\d\\)$`, 'm'));
+      expect(r.stderr).toMatch(/\(3\/3 done, 100 %, ETA 0:00\)/);
+    }
     expect(r2.stderr).toMatch(/\d+ jobs on 2 threads: \d+ ms/);
     expect(readFileSync(two, 'utf8')).toBe(readFileSync(one, 'utf8'));
     expect(r2.stdout.replace(/\nwrote .*/g, '')).toBe(r1.stdout.replace(/\nwrote .*/g, ''));

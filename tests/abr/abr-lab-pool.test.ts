@@ -6,7 +6,9 @@
 
 import { describe, expect, it } from 'vitest';
 import { ALGORITHMS, makeAlgorithm } from '../../bench/abr-lab/algorithms/registry.ts';
-import { planJobs, runLab, runLabJob } from '../../bench/abr-lab/lab-pool.ts';
+import { planJobs, runLab, runLabJob, type LabProgress } from '../../bench/abr-lab/lab-pool.ts';
+import { taskDoneLine } from '../../bench/abr-lab/lab-progress.ts';
+import { formatEta } from '../../encoder/progress/progress-reporter.ts';
 import type { Trace, Video } from '../../bench/abr-lab/pensieve-env.ts';
 import { runSet } from '../../bench/abr-lab/run-lab.ts';
 import { syntheticTraces, syntheticVideo } from '../../bench/abr-lab/synthetic-traces.ts';
@@ -55,9 +57,32 @@ describe('lab pool', () => {
     }
     // Carrying state matters: RobustMPC started fresh on the second half gives other sessions than the set run in order.
     const whole = runSet(sets[0] as Trace[], video, makeAlgorithm('robustmpc'));
-    const fresh = runLabJob({ set: 0, task: 0, algo: 'robustmpc', from: 4, to: 8 }, sets[0] as Trace[], video, {});
+    const fresh = runLabJob({ set: 0, task: 0, algo: 'robustmpc', from: 4, to: 8, cost: 0 }, sets[0] as Trace[], video, {});
     expect(fresh.map((s) => s.summary.qoe_lin)).not.toEqual(whole.slice(4).map((s) => s.summary.qoe_lin));
   }, 120_000);
+
+  it('reports progress after every job, by estimated work, and each task once when its last job is in', async () => {
+    const video: Video = { ...syntheticVideo(6), totalChunks: 12 };
+    const sets = [syntheticTraces(8, 31, 120)];
+    const tasks = [{ set: 0, algo: 'ours' }, { set: 0, algo: 'bba' }, { set: 0, algo: 'optimal' }];
+    for (const threads of [1, 2]) {
+      const seen: LabProgress[] = [];
+      const lab = await runLab(sets, tasks, video, {}, threads, (p) => seen.push(p));
+      expect(seen).toHaveLength(lab.jobs);
+      expect(seen.map((p) => p.jobsDone)).toEqual(seen.map((_, i) => i + 1));
+      for (let i = 1; i < seen.length; i++) expect(seen[i]!.fraction).toBeGreaterThan(seen[i - 1]!.fraction);
+      expect(seen.at(-1)?.fraction).toBeCloseTo(1, 12);
+      expect(seen.at(-1)?.etaSec).toBeCloseTo(0, 9);
+      const done = seen.filter((p) => p.taskDone);
+      expect(done.map((p) => p.job.task).sort()).toEqual([0, 1, 2]);
+      expect(done.map((p) => p.tasksDone)).toEqual([1, 2, 3]);
+      // When a task is done its work is all counted, and the line says so.
+      for (const p of done) {
+        expect(p.taskBusyMs).toBe(lab.results[p.job.task]?.busyMs);
+        expect(taskDoneLine('set', p)).toBe(`  set ${p.job.algo}: ${p.taskBusyMs} ms of work (${p.tasksDone}/3 done, ${(100 * p.fraction).toFixed(0)} %, ETA ${formatEta(p.etaSec)})`);
+      }
+    }
+  }, 60_000);
 
   it('fails the run at a session the simulator refuses, naming the algorithm and the trace', async () => {
     const video: Video = { ...syntheticVideo(6), totalChunks: 12 };
