@@ -148,7 +148,9 @@ export async function runLab(
     (results[job.task] as TaskResult).busyMs += busyMs;
     doneCost += job.cost;
     jobsDone++;
-    const taskDone = --(jobsLeft[job.task] as number) === 0;
+    const left = (jobsLeft[job.task] as number) - 1;
+    jobsLeft[job.task] = left;
+    const taskDone = left === 0;
     if (taskDone) tasksDone++;
     if (!onProgress) return;
     const elapsedMs = Date.now() - t0;
