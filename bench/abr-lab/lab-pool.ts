@@ -48,8 +48,6 @@ export interface TaskResult {
 /** After each job: how far the run is, by estimated work (jobs differ in cost by 1000×). */
 export interface LabProgress {
   job: LabJob;
-  /** Time the job took, ms. */
-  busyMs: number;
   /** The job's task has no job left (its sessions are all in). */
   taskDone: boolean;
   /** The task's work so far, summed over its jobs, ms. */
@@ -61,8 +59,8 @@ export interface LabProgress {
   /** Estimated work done / in all, 0..1. */
   fraction: number;
   elapsedMs: number;
-  /** Time left at the pace so far, s (null before the first job is in). */
-  etaSec: number | null;
+  /** Time left at the pace so far, s. */
+  etaSec: number;
 }
 
 export interface LabRunReport {
@@ -154,9 +152,10 @@ export async function runLab(
     if (taskDone) tasksDone++;
     if (!onProgress) return;
     const elapsedMs = Date.now() - t0;
-    const fraction = totalCost > 0 ? doneCost / totalCost : jobsDone / jobs.length;
-    const etaSec = fraction > 0 ? ((elapsedMs / 1000) * (1 - fraction)) / fraction : null;
-    onProgress({ job, busyMs, taskDone, taskBusyMs: (results[job.task] as TaskResult).busyMs, tasksDone, tasks: tasks.length, jobsDone, jobs: jobs.length, fraction, elapsedMs, etaSec });
+    // Every job has a positive cost (planJobs), so after one job the fraction is above 0.
+    const fraction = doneCost / totalCost;
+    const etaSec = ((elapsedMs / 1000) * (1 - fraction)) / fraction;
+    onProgress({ job, taskDone, taskBusyMs: (results[job.task] as TaskResult).busyMs, tasksDone, tasks: tasks.length, jobsDone, jobs: jobs.length, fraction, elapsedMs, etaSec });
   };
   if (workers <= 1) {
     for (const [i, job] of jobs.entries()) {
