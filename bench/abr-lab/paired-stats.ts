@@ -50,6 +50,24 @@ export function pairedDifference(a: readonly number[], b: readonly number[], nam
   };
 }
 
+/**
+ * The same difference without its largest trace. On these sets one trace whose link collapses at the wrong
+ * moment can carry a variant's whole gain or loss (norway_car_12 moves by ±2 QoE between variants that differ
+ * nowhere else, bench/abr-lab/README.md, seventh round), so a tuning reads both: a gain that is not there
+ * without that trace is luck, not a better rule.
+ */
+export function pairedWithoutLargest(a: readonly number[], b: readonly number[], names: readonly string[]): PairedDifference {
+  const all = pairedDifference(a, b, names);
+  const drop = names.indexOf(all.largestTrace);
+  const keep = (_: unknown, i: number) => i !== drop;
+  return pairedDifference(a.filter(keep), b.filter(keep), names.filter(keep));
+}
+
+/** The tuning harness's short form, to four places: "+0.0055 ± 0.0177 (19 / 22)" (better / worse traces). */
+export function formatPairedBrief(p: MeanSe & { better: number; worse: number }): string {
+  return `${p.mean >= 0 ? '+' : '−'}${Math.abs(p.mean).toFixed(4)} ± ${p.se.toFixed(4)} (${p.better} / ${p.worse})`;
+}
+
 /** "+0.069 ± 0.012 (better on 90 / worse on 40 traces; largest: x, −0.010 of the mean)". */
 export function formatPaired(p: PairedDifference): string {
   const sign = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;

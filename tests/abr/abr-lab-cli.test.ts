@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticTraces } from '../../bench/abr-lab/synthetic-traces.ts';
-import { formatPaired, meanAndSe, pairedDifference } from '../../bench/abr-lab/paired-stats.ts';
+import { formatPaired, formatPairedBrief, meanAndSe, pairedDifference, pairedWithoutLargest } from '../../bench/abr-lab/paired-stats.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,6 +45,21 @@ describe('paired statistics (pure)', () => {
     expect(p.largestShare).toBeCloseTo(-0.5, 12);
     expect(formatPaired(p)).toMatch(/^−0\.500 ± 0\.\d{3} \(better on 1 \/ worse on 2 traces; largest: d, −0\.500 of the mean\)$/);
     expect(() => pairedDifference([1], [1, 2], ['a'])).toThrow(/same traces/);
+  });
+
+  it('without the trace that moves most: the rest of the traces, paired as before (what the tuning harness reads)', () => {
+    // d: +0.1, 0, −0.1, −2 (trace d carries the mean); without d: +0.1, 0, −0.1.
+    const rest = pairedWithoutLargest([1, 1, 1, -1], [0.9, 1, 1.1, 1], ['a', 'b', 'c', 'd']);
+    expect(rest.n).toBe(3);
+    expect(rest.mean).toBeCloseTo(0, 12);
+    expect([rest.better, rest.worse]).toEqual([1, 1]);
+    expect(rest.largestTrace).not.toBe('d');
+    // A gain carried by one trace disappears without it.
+    const luck = pairedWithoutLargest([1, 1, 3], [1, 1, 1], ['x', 'y', 'z']);
+    expect([luck.mean, luck.n, luck.better]).toEqual([0, 2, 0]);
+    expect(formatPairedBrief(pairedDifference([1, 1, 3], [1, 1, 1], ['x', 'y', 'z']))).toMatch(/^\+0\.6667 ± 0\.6667 \(1 \/ 0\)$/);
+    expect(formatPairedBrief(rest)).toMatch(/^[+−]0\.0000 ± 0\.0577 \(1 \/ 1\)$/);
+    expect(() => pairedWithoutLargest([1], [1, 2], ['a'])).toThrow(/same traces/);
   });
 });
 

@@ -19,7 +19,8 @@
  *   and knowing the current level for the first choice (last in 7e53324),
  *   discounting later segments (ac02987), a tail-risk level (d7171d8); also
  *   tried in scratch only: a value margin before switching and a risk-averse
- *   (entropic) objective in place of part of the level scale (round 16).
+ *   (entropic) objective in place of part of the level scale (round 16), a
+ *   curved planning utility and a joint search of five constants (round 17).
  *   The open-loop MPC planner
  *   (lookahead-planner.ts, RobustMPC-style prediction in
  *   throughput-predictor.ts) remains available as `planner: 'mpc'`.
