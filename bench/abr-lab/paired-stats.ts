@@ -65,13 +65,17 @@ export function pairedWithoutLargest(a: readonly number[], b: readonly number[],
 
 /** The tuning harness's short form, to four places: "+0.0055 ± 0.0177 (19 / 22)" (better / worse traces). */
 export function formatPairedBrief(p: MeanSe & { better: number; worse: number }): string {
-  return `${p.mean >= 0 ? '+' : '−'}${Math.abs(p.mean).toFixed(4)} ± ${p.se.toFixed(4)} (${p.better} / ${p.worse})`;
+  return `${signed(p.mean, 4)} ± ${p.se.toFixed(4)} (${p.better} / ${p.worse})`;
+}
+
+/** A difference with its sign always shown, minus as "−": "+0.012", "−0.500". */
+export function signed(x: number, digits: number): string {
+  return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
 }
 
 /** "+0.069 ± 0.012 (better on 90 / worse on 40 traces; largest: x, −0.010 of the mean)". */
 export function formatPaired(p: PairedDifference): string {
-  const sign = (x: number, digits: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(digits)}`;
-  return `${sign(p.mean, 3)} ± ${p.se.toFixed(3)} (better on ${p.better} / worse on ${p.worse} traces; largest: ${p.largestTrace}, ${sign(p.largestShare, 3)} of the mean)`;
+  return `${signed(p.mean, 3)} ± ${p.se.toFixed(3)} (better on ${p.better} / worse on ${p.worse} traces; largest: ${p.largestTrace}, ${signed(p.largestShare, 3)} of the mean)`;
 }
 
 /** What bench:abr adds per trace set: each QoE_lin mean's standard error, and ours − each other algorithm. */

@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { AbrConfig } from '../../player/src/abr/index.ts';
 import { runLab } from './lab-pool.ts';
-import { formatPairedBrief, pairedDifference, pairedWithoutLargest } from './paired-stats.ts';
+import { formatPairedBrief, pairedDifference, pairedWithoutLargest, signed } from './paired-stats.ts';
 import { aggregate } from './run-lab.ts';
 import { loadTraceDir } from './trace-loader.ts';
 import { loadPensieveVideo } from './video-source.ts';
@@ -55,8 +55,7 @@ for (const [v, label] of labels.entries()) {
     const args = [a.map((r) => r.summary.qoe_lin), b.map((r) => r.summary.qoe_lin), a.map((r) => r.trace)] as const;
     const all = pairedDifference(...args);
     const rest = pairedWithoutLargest(...args);
-    const moved = all.largestShare * all.n;
-    return `${formatPairedBrief(all)}, w/o ${all.largestTrace} (${moved >= 0 ? '+' : '−'}${Math.abs(moved).toFixed(2)}): ${formatPairedBrief(rest)}`;
+    return `${formatPairedBrief(all)}, w/o ${all.largestTrace} (${signed(all.largestShare * all.n, 2)}): ${formatPairedBrief(rest)}`;
   });
   console.log(`  ${`− ${labels[0]}`.padEnd(26)} ${paired.join('   ')}`);
 }
