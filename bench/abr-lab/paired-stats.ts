@@ -85,3 +85,21 @@ export interface SetStats {
   /** With `--algo optimal`: each algorithm's mean QoE_lin ÷ the offline optimum's. */
   share_of_optimum?: Record<string, number>;
 }
+
+/**
+ * Per-trace values averaged over the sessions cut from the same source (the part of each name before
+ * `@`, as `cutWindows` and `rotateTrace` name them), in order of first appearance. Windows of one log
+ * overlap and share its link, so they are not independent: a standard error is honest only over logs.
+ */
+export function meanPerSource(values: readonly number[], names: readonly string[]): { values: number[]; names: string[] } {
+  if (values.length !== names.length) throw new Error(`meanPerSource: ${values.length} values for ${names.length} names`);
+  const sums = new Map<string, { sum: number; n: number }>();
+  for (const [i, name] of names.entries()) {
+    const key = name.split('@')[0] as string;
+    const s = sums.get(key) ?? { sum: 0, n: 0 };
+    s.sum += values[i] as number;
+    s.n += 1;
+    sums.set(key, s);
+  }
+  return { values: [...sums.values()].map((s) => s.sum / s.n), names: [...sums.keys()] };
+}

@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticTraces } from '../../bench/abr-lab/synthetic-traces.ts';
-import { formatPaired, formatPairedBrief, meanAndSe, pairedDifference, pairedWithoutLargest } from '../../bench/abr-lab/paired-stats.ts';
+import { formatPaired, formatPairedBrief, meanAndSe, meanPerSource, pairedDifference, pairedWithoutLargest } from '../../bench/abr-lab/paired-stats.ts';
 
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -60,6 +60,13 @@ describe('paired statistics (pure)', () => {
     expect(formatPairedBrief(pairedDifference([1, 1, 3], [1, 1, 1], ['x', 'y', 'z']))).toMatch(/^\+0\.6667 ± 0\.6667 \(1 \/ 0\)$/);
     expect(formatPairedBrief(rest)).toMatch(/^[+−]0\.0000 ± 0\.0577 \(1 \/ 1\)$/);
     expect(() => pairedWithoutLargest([1], [1, 2], ['a'])).toThrow(/same traces/);
+  });
+
+  it('sessions cut from one log count once: values averaged per source (the name before @), in order of first appearance', () => {
+    const m = meanPerSource([1, 2, 4, 3, 10], ['b@0s', 'a@40s', 'b@40s', 'a@0s', 'c']);
+    expect(m.names).toEqual(['b', 'a', 'c']);
+    expect(m.values).toEqual([2.5, 2.5, 10]);
+    expect(() => meanPerSource([1], [])).toThrow(/1 values for 0 names/);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { PensieveEnv, type Trace, type Video } from '../../bench/abr-lab/pensieve-env.ts';
 import { hdUtility, summarizeQoe } from '../../bench/abr-lab/qoe.ts';
-import { parseTrace } from '../../bench/abr-lab/trace-loader.ts';
+import { cutWindows, parseTrace, rotateTrace, shareOfTimeBelow } from '../../bench/abr-lab/trace-loader.ts';
 import { OursAdapter } from '../../bench/abr-lab/algorithms/ours-adapter.ts';
 import { makeAlgorithm } from '../../bench/abr-lab/algorithms/registry.ts';
 import { runSession } from '../../bench/abr-lab/run-lab.ts';
@@ -79,6 +79,36 @@ describe('trace parsing', () => {
     expect(t.timeSec).toEqual([0, 0.5, 1]);
     expect(t.mbps).toEqual([4, 4.79, 2]);
     expect(() => parseTrace('bad', '0 1\nx y\n')).toThrow(/bad line/);
+  });
+
+  it('rotates a trace to start at a later line (tune-ours --starts), keeping each line\'s duration and throughput', () => {
+    // Lines 1..3 last 0.5, 1.5 and 1 s at 1, 2 and 3 Mb/s. From 1 s: the first line starting at or after
+    // 1 s is line 3 (it starts at 2 s); then the trace goes on from line 1.
+    const t: Trace = { name: 'r', timeSec: [0, 0.5, 2, 3], mbps: [9, 1, 2, 3] };
+    const r = rotateTrace(t, 1);
+    expect(r.name).toBe('r@2s');
+    expect(r.timeSec).toEqual([0, 1, 1.5, 3]);
+    expect(r.mbps.slice(1)).toEqual([3, 1, 2]);
+    expect(rotateTrace(t, 0)).toBe(t);
+    // Played in the simulator, the rotated trace's first second delivers line 3's rate: 3 Mb/s × 0.95.
+    const env = new PensieveEnv(r, { ...video, chunkBytes: [[356_250, 1, 1, 1], [356_250, 1, 1, 1]] });
+    expect(env.getVideoChunk(0).delayMs).toBeCloseTo(1000 + 80, 6);
+  });
+
+  it('cuts windows from a long log (the lines starting inside each) and measures the share of time below a rate', () => {
+    // Six 1 s lines at 1..6 Mb/s; windows of 3 s every 1.5 s: [0, 3), [1.5, 4.5) and [3, 6) (the next would end past 6 s).
+    const t: Trace = { name: 'log', timeSec: [0, 1, 2, 3, 4, 5, 6], mbps: [0, 1, 2, 3, 4, 5, 6] };
+    const w = cutWindows(t, 3, 1.5);
+    expect(w.map((x) => x.name)).toEqual(['log@0s', 'log@1.5s', 'log@3s']);
+    expect(w[0]?.mbps.slice(1)).toEqual([1, 2, 3]);
+    // From 1.5 s: the first line starting at or after it starts at 2 s (line 3); lines starting before 4.5 s.
+    expect(w[1]?.timeSec).toEqual([0, 1, 2, 3]);
+    expect(w[1]?.mbps).toEqual([2, 3, 4, 5]);
+    expect(w[2]?.mbps.slice(1)).toEqual([4, 5, 6]);
+    expect(cutWindows(t, 7, 1)).toEqual([]);
+    // 1 and 2 Mb/s below 2.5 Mb/s: 2 s of 6.
+    expect(shareOfTimeBelow(t, 2.5)).toBeCloseTo(2 / 6, 12);
+    expect(shareOfTimeBelow(w[2] as Trace, 2.5)).toBe(0);
   });
 });
 

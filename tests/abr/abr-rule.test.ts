@@ -118,9 +118,11 @@ describe('recovery', () => {
     const link = [...Array(10).fill(kbps(800)), ...Array(6).fill(kbps(10000))];
     const { rungs } = play(abr, link, 0, 1);
     expect(Math.max(...rungs.slice(0, 10))).toBeLessThanOrEqual(2);
-    // Segments 10.. download at 10 Mb/s: climbing from the 2nd, at the top by the 6th (#7948).
-    expect(rungs[11]).toBeGreaterThan(rungs[9] as number);
-    expect(rungs[13]).toBeGreaterThanOrEqual(2);
+    // Segments 10.. download at 10 Mb/s: climbing from the 3rd, at the top by the 4th (#7948: not after a slow
+    // average catches up). Without progress events (this script) the plan waits for a second fast download
+    // before it believes the new level; in the browser it climbs within the segment (drop-recovery.spec.ts).
+    expect(rungs[12]).toBeGreaterThan(rungs[9] as number);
+    expect(rungs[13]).toBe(5);
     expect(rungs[15]).toBe(5);
   });
 });
