@@ -61,8 +61,8 @@ const sets = dirs.map((d) => {
   const end = (t: (typeof all)[number]) => t.timeSec[t.timeSec.length - 1] as number;
   const traces = half
     .flatMap((t) => (windowSec > 0 ? cutWindows(t, windowSec, windowSec / 8) : [t]))
-    .flatMap((t) => Array.from({ length: starts }, (_, k) => rotateTrace(t, (end(t) * k) / starts)))
-    .filter((t) => shareOfTimeBelow(t, lowestMbps) <= maxOutage);
+    .filter((t) => shareOfTimeBelow(t, lowestMbps) <= maxOutage)
+    .flatMap((t) => Array.from({ length: starts }, (_, k) => rotateTrace(t, (end(t) * k) / starts)));
   if (traces.length === 0) throw new Error(`${d}: no trace left to tune on (--windows longer than every trace, or --max-outage too strict)`);
   return { name: basename(d), traces };
 });
