@@ -64,6 +64,7 @@ function fromLines(trace: Trace, name: string, lines: readonly number[]): Trace 
  * The same link played from another point: the session starts at the first line at or after `startSec`
  * and, at the end, the trace continues from its beginning. Pensieve's training environment starts each
  * session at a random line for the same reason: a few long logs then give many different sessions.
+ * Names are "<log>@<offset>s" here and in cutWindows; meanPerSource (paired-stats.ts) groups by the part before @.
  */
 export function rotateTrace(trace: Trace, startSec: number): Trace {
   const n = trace.timeSec.length;
